@@ -1,0 +1,55 @@
+"""The menu each role sees. One list, filtered by the same role predicates the views use."""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Role, user_roles
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset  # empty = everyone, including anonymous visitors
+    staff_only: bool = False
+
+
+PUBLIC = frozenset()
+
+NAV_ITEMS: list[NavItem] = []
+
+
+def register_nav(label, url_name, roles=PUBLIC, staff_only=False):
+    """Apps add their menu entries when Django starts (apps depend on the foundation)."""
+    NAV_ITEMS.append(NavItem(label, url_name, frozenset(str(r) for r in roles), staff_only))
+
+
+register_nav(_("Home"), "home")
+register_nav(_("Audit trail"), "audit-trail", roles={Role.OFFICE, Role.SUPERVISOR})
+register_nav(_("Working-day calendar"), "calendar", roles={Role.OFFICE, Role.SUPERVISOR})
+
+
+def items_for(user):
+    held = user_roles(user)
+    superuser = getattr(user, "is_superuser", False)
+    visible = []
+    for item in NAV_ITEMS:
+        if item.roles and not (held & item.roles) and not superuser:
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        visible.append({"label": item.label, "url": url, "name": item.url_name})
+    return visible
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    return {
+        "nav_items": items_for(user),
+        "user_roles": sorted(user_roles(user)),
+        "role_labels": [Role(r).label for r in sorted(user_roles(user))],
+    }

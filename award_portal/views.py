@@ -1,0 +1,82 @@
+import datetime
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+
+from .audit import AuditEvent
+from .roles import can_read_everything
+from .workdays import CalendarYear, CalendarYearMissing, WorkingDayCalendar
+
+
+def home(request):
+    return render(request, "award_portal/home.html")
+
+
+@never_cache
+def healthz(request):
+    """Database and broker status for load balancers and compose health checks."""
+    from django.conf import settings
+
+    status = {"database": "ok", "broker": "ok"}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as exc:  # noqa: BLE001  (any failure means unhealthy)
+        status["database"] = f"error: {exc.__class__.__name__}"
+    if settings.REDIS_URL:
+        try:
+            import redis
+
+            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping()
+        except Exception as exc:  # noqa: BLE001
+            status["broker"] = f"error: {exc.__class__.__name__}"
+    else:
+        status["broker"] = "eager (no REDIS_URL)"
+    healthy = status["database"] == "ok" and not status["broker"].startswith("error")
+    status["status"] = "ok" if healthy else "unavailable"
+    return JsonResponse(status, status=200 if healthy else 503)
+
+
+def _require_reader(user):
+    if not can_read_everything(user):
+        raise PermissionDenied
+
+
+@login_required
+def audit_trail(request):
+    _require_reader(request.user)
+    events = AuditEvent.objects.select_related("actor").order_by("-id")
+    q = request.GET.get("q", "").strip()
+    if q:
+        events = events.filter(action__icontains=q) | events.filter(object_repr__icontains=q)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    return render(request, "award_portal/audit_trail.html", {"page": page, "q": q})
+
+
+class WorkingDayForm(forms.Form):
+    start = forms.DateField(label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}))
+    days = forms.IntegerField(label=_("Working days"), min_value=0, max_value=400)
+
+
+@login_required
+def calendar(request):
+    _require_reader(request.user)
+    result, error = None, None
+    form = WorkingDayForm(request.GET or None)
+    if form.is_valid():
+        try:
+            result = WorkingDayCalendar().add_working_days(form.cleaned_data["start"], form.cleaned_data["days"])
+        except CalendarYearMissing as exc:
+            error = str(exc)
+    years = CalendarYear.objects.prefetch_related("days")
+    return render(request, "award_portal/calendar.html", {
+        "form": form, "result": result, "error": error, "years": years,
+        "package_range": "2004–2026", "today": datetime.date.today(),
+    })
