@@ -1,0 +1,19 @@
+from .applications import Application, RuleResult, StateChange
+from .organizations import Certification, Membership, MujuGrade, Organization
+from .programs import (
+    AwardProgram,
+    Category,
+    CriteriaVersion,
+    EligibilityRule,
+    Item,
+    ProgramNoticeStage,
+    Recommender,
+    Tier,
+)
+from .rounds import PhaseChange, Round
+
+__all__ = [
+    "Application", "AwardProgram", "Category", "Certification", "CriteriaVersion", "EligibilityRule",
+    "Item", "Membership", "MujuGrade", "Organization", "PhaseChange", "ProgramNoticeStage",
+    "Recommender", "Round", "RuleResult", "StateChange", "Tier",
+]

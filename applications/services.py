@@ -1,0 +1,137 @@
+"""Writes that change state, one function per use case. Each is transactional and audited."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from award_portal.audit import audit_record
+from award_portal.roles import is_office
+
+from .eligibility import EligibilityContext, evaluate_rule
+from .enums import PHASE_ORDER, RoundPhase
+from .models import Application, Membership, Organization, PhaseChange, Round, RuleResult
+
+
+@transaction.atomic
+def round_advance_phase(*, round_id: int, actor, to_phase: str | None = None, note: str = "") -> Round:
+    """Move a round to its next phase (only forward, one step). Audited."""
+    if not is_office(actor):
+        raise PermissionDenied
+    rnd = Round.objects.select_for_update().get(pk=round_id)
+    expected = rnd.next_phase
+    if expected is None:
+        raise ValidationError(_("The round is closed."))
+    if to_phase is not None and to_phase != expected:
+        raise ValidationError(_("A round moves one phase at a time: the next phase is “%(next)s”.")
+                              % {"next": RoundPhase(expected).label})
+    before = rnd.phase
+    rnd.phase = expected
+    rnd.save(update_fields=["phase"])
+    PhaseChange.objects.create(round=rnd, from_phase=before, to_phase=expected, actor=actor, note=note)
+    audit_record(action="round.phase", obj=rnd, actor=actor, before={"phase": before},
+                 after={"phase": expected, "note": note})
+    return rnd
+
+
+def round_set_phase_for_demo(rnd: Round, phase: str):
+    """Demo data and tests: walk a round forward to `phase` through the audited service."""
+    from award_portal.roles import Role
+
+    target = PHASE_ORDER.index(RoundPhase(phase))
+    while PHASE_ORDER.index(RoundPhase(rnd.phase)) < target:
+        rnd = round_advance_phase(round_id=rnd.pk, actor=_system_office_user(Role))
+    return rnd
+
+
+def _system_office_user(Role):
+    from django.contrib.auth.models import Group
+
+    from award_portal.models import User
+
+    user, created = User.objects.get_or_create(username="system", defaults={"full_name": "系统", "is_active": False})
+    if created:
+        user.set_unusable_password()
+        user.save()
+        user.groups.add(Group.objects.get(name=str(Role.OFFICE)))
+    return user
+
+
+def next_application_number(rnd: Round) -> str:
+    prefix = f"{rnd.program.code.upper()[:6]}{rnd.year}-"
+    count = Application.objects.filter(round=rnd).count() + 1
+    number = f"{prefix}{count:04d}"
+    while Application.objects.filter(number=number).exists():
+        count += 1
+        number = f"{prefix}{count:04d}"
+    return number
+
+
+@transaction.atomic
+def application_create(*, round_id: int, organization_id: int, actor) -> Application:
+    """Open a draft for an organisation in a round that accepts applications."""
+    rnd = Round.objects.select_for_update().get(pk=round_id)
+    org = Organization.objects.get(pk=organization_id)
+    if not is_office(actor) and not Membership.objects.filter(user=actor, organization=org).exists():
+        raise PermissionDenied
+    if rnd.phase != RoundPhase.APPLICATIONS_OPEN:
+        raise ValidationError(_("This round does not accept applications now."))
+    if timezone.now() > rnd.application_deadline:
+        raise ValidationError(_("The application deadline has passed."))
+    if Application.objects.filter(round=rnd, organization=org).exists():
+        raise ValidationError(_("%(org)s already has an application in this round.") % {"org": org.name})
+    application = Application.objects.create(round=rnd, organization=org, number=next_application_number(rnd),
+                                             created_by=actor)
+    audit_record(action="application.create", obj=application, actor=actor, after={"state": application.state})
+    return application
+
+
+def eligibility_reference_date(application) -> datetime.date:
+    return timezone.localtime(application.round.application_deadline).date()
+
+
+@transaction.atomic
+def eligibility_evaluate(*, application_id: int, actor=None) -> list[RuleResult]:
+    """Evaluate every active rule of the program for one application; keep decisions whose
+    outcome did not change, reset those whose outcome changed (new facts need a new decision)."""
+    application = (Application.objects.select_for_update(of=("self",))
+                   .select_related("round__program", "organization").get(pk=application_id))
+    ctx = EligibilityContext(application=application, reference_date=eligibility_reference_date(application))
+    existing = {r.rule_id: r for r in application.rule_results.all()}
+    results = []
+    for rule in application.round.program.eligibility_rules.filter(active=True):
+        verdict = evaluate_rule(rule, ctx)
+        result = existing.get(rule.pk)
+        if result is None:
+            result = RuleResult(application=application, rule=rule)
+        elif result.outcome != verdict.outcome:
+            result.decision, result.decision_reason, result.decided_by, result.decided_at = "", "", None, None
+        result.outcome, result.reason = verdict.outcome, verdict.reason
+        result.save()
+        results.append(result)
+    summary = {}
+    for r in results:
+        summary[r.outcome] = summary.get(r.outcome, 0) + 1
+    audit_record(action="eligibility.evaluate", obj=application, actor=actor, after=summary)
+    return results
+
+
+@transaction.atomic
+def rule_result_decide(*, result_id: int, decision: str, reason: str, actor) -> RuleResult:
+    """The office confirms or overrides a failing / doubtful rule result, with a written reason."""
+    if not is_office(actor):
+        raise PermissionDenied
+    if decision not in (RuleResult.Decision.CONFIRMED, RuleResult.Decision.OVERRIDDEN):
+        raise ValidationError(_("Unknown decision."))
+    if not reason.strip():
+        raise ValidationError(_("Write the reason for the decision: it is recorded in the audit trail."))
+    result = RuleResult.objects.select_for_update().select_related("application").get(pk=result_id)
+    before = {"decision": result.decision, "outcome": result.outcome}
+    result.decision, result.decision_reason = decision, reason.strip()
+    result.decided_by, result.decided_at = actor, timezone.now()
+    result.save(update_fields=["decision", "decision_reason", "decided_by", "decided_at"])
+    audit_record(action=f"eligibility.{decision}", obj=result.application, actor=actor, before=before,
+                 after={"rule": result.rule_id, "decision": decision, "reason": reason.strip()})
+    return result
