@@ -7,11 +7,14 @@ PostgreSQL a trigger refuses them too (migration 0002).
 """
 
 import hashlib
+import ipaddress
 import json
+from datetime import UTC
 
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.ipv6 import clean_ipv6_address
 from django.utils.translation import gettext_lazy as _
 
 from .middleware import client_ip, current_request
@@ -79,7 +82,7 @@ class AuditEvent(models.Model):
     def canonical_content(self) -> str:
         """The entry's content as stable JSON: the bytes the hash covers."""
         content = {
-            "created_at": self.created_at.astimezone(timezone.UTC).isoformat(),
+            "created_at": self.created_at.astimezone(UTC).isoformat(),
             "actor_id": self.actor_id,
             "actor_name": self.actor_name,
             "role": self.role,
@@ -100,6 +103,22 @@ class AuditEvent(models.Model):
 def _jsonable(value) -> dict:
     # Round-trip through JSON now so that what is hashed equals what the database gives back.
     return json.loads(json.dumps(value or {}, default=str, ensure_ascii=False))
+
+
+def _stored_ip(value: str | None) -> str | None:
+    """The address as the database will give it back, so the hash covers the stored form.
+
+    GenericIPAddressField compresses and lower-cases IPv6 on save; a value that is not an
+    address at all (a forged X-Forwarded-For) is dropped rather than failing the write in
+    PostgreSQL's inet column.
+    """
+    if not value:
+        return None
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return None
+    return clean_ipv6_address(value) if ":" in value else value
 
 
 def _role_of(actor) -> str:
@@ -143,7 +162,7 @@ def audit_record(*, action: str, obj=None, actor=None, role: str | None = None,
             object_repr=object_repr[:255],
             before=_jsonable(before),
             after=_jsonable(after),
-            ip=client_ip(request),
+            ip=_stored_ip(client_ip(request)),
             prev_hash=last or GENESIS_HASH,
         )
         event.hash = event.compute_hash()

@@ -15,12 +15,13 @@ def create_roles(apps, schema_editor):
 
 def install_trigger(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(POSTGRES_TRIGGER_SQL)
+        # params=None: the PL/pgSQL body contains "%", which must not be read as a placeholder.
+        schema_editor.execute(POSTGRES_TRIGGER_SQL, params=None)
 
 
 def remove_trigger(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(POSTGRES_TRIGGER_DROP_SQL)
+        schema_editor.execute(POSTGRES_TRIGGER_DROP_SQL, params=None)
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,355 @@
+"""The audit trail: a hash chain, append-only in the ORM and (on PostgreSQL) in the database."""
+
+import datetime
+from contextlib import contextmanager
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection, transaction
+from django.test import RequestFactory
+
+from award_portal.audit import (
+    GENESIS_HASH,
+    AuditEvent,
+    AuditImmutableError,
+    audit_record,
+    audit_verify_chain,
+)
+from award_portal.roles import Role
+from award_portal.workdays import CalendarYear
+
+pytestmark = pytest.mark.django_db
+
+TABLE = "award_portal_auditevent"
+TRIGGER = "award_portal_audit_append_only"
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the append-only trigger exists only on PostgreSQL (migration 0002)",
+)
+
+
+@contextmanager
+def trigger_disabled():
+    """Lets a test tamper with rows through raw SQL, as someone with table rights could."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        # The test's transaction holds deferred foreign-key checks from the inserts, and
+        # PostgreSQL refuses ALTER TABLE while they are pending: run them now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER {TRIGGER}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"ALTER TABLE {TABLE} ENABLE TRIGGER {TRIGGER}")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def raw_sql(sql, params=()):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def record_three():
+    return [
+        audit_record(action="test.first", object_type="thing", object_id="1", after={"n": 1}),
+        audit_record(action="test.second", object_type="thing", object_id="2", before={"n": 1}, after={"n": 2}),
+        audit_record(action="test.third", object_type="thing", object_id="3", after={"名称": "质量奖"}),
+    ]
+
+
+def verify_output():
+    out = StringIO()
+    call_command("verify_audit", stdout=out)
+    return out.getvalue()
+
+
+# --- The chain ------------------------------------------------------------------------------
+
+
+def test_audit_record_first_entry_links_to_genesis():
+    event = audit_record(action="test.first")
+
+    assert event.prev_hash == GENESIS_HASH
+    assert event.hash == event.compute_hash()
+
+
+def test_audit_record_each_entry_links_to_the_previous_hash():
+    first, second, third = record_three()
+
+    stored = list(AuditEvent.objects.order_by("id").values_list("prev_hash", "hash"))
+    assert stored == [
+        (GENESIS_HASH, first.hash),
+        (first.hash, second.hash),
+        (second.hash, third.hash),
+    ]
+    assert len({first.hash, second.hash, third.hash}) == 3
+
+
+def test_audit_record_stored_entry_hashes_to_its_hash():
+    # What is hashed must equal what the database gives back (JSON, times, addresses).
+    record_three()
+
+    for event in AuditEvent.objects.all():
+        assert event.compute_hash() == event.hash
+
+
+def test_audit_record_fills_object_fields_from_instance():
+    year = CalendarYear.objects.create(year=2027, source_document="国办发明电〔2026〕1号")
+
+    event = audit_record(action="calendar.year_saved", obj=year)
+
+    assert (event.object_type, event.object_id, event.object_repr) == ("award_portal.calendaryear", str(year.pk), "2027")
+
+
+def test_audit_record_without_request_is_system():
+    event = audit_record(action="test.cron")
+
+    assert (event.actor, event.actor_name, event.role, event.ip) == (None, "", "system", None)
+
+
+# --- verify_audit ---------------------------------------------------------------------------
+
+
+def test_verify_audit_intact_chain_reports_verified():
+    record_three()
+
+    assert verify_output().strip() == "audit trail verified: 3 entries, chain intact"
+
+
+def test_verify_audit_empty_trail_reports_verified():
+    assert verify_output().strip() == "audit trail verified: 0 entries, chain intact"
+
+
+def test_verify_audit_changed_row_fails_naming_it():
+    first, second, third = record_three()
+    with trigger_disabled():
+        assert raw_sql(f"UPDATE {TABLE} SET action = %s WHERE id = %s", ["test.forged", second.pk]) == 1
+
+    with pytest.raises(CommandError) as excinfo:
+        verify_output()
+
+    assert f"#{second.pk} " in str(excinfo.value)
+    assert "content does not match its hash" in str(excinfo.value)
+    assert audit_verify_chain()[:2] == (1, AuditEvent.objects.get(pk=second.pk))
+
+
+def test_verify_audit_changed_json_fails_naming_it():
+    first, second, third = record_three()
+    with trigger_disabled():
+        raw_sql(f"UPDATE {TABLE} SET after = %s WHERE id = %s", ['{"n": 3}', second.pk])
+
+    with pytest.raises(CommandError, match=f"#{second.pk} "):
+        verify_output()
+
+
+def test_verify_audit_rehashed_row_fails_at_the_next_link():
+    # A forger who recomputes the changed row's own hash still breaks the next row's link.
+    first, second, third = record_three()
+    forged = AuditEvent.objects.get(pk=second.pk)
+    forged.action = "test.forged"
+    with trigger_disabled():
+        raw_sql(f"UPDATE {TABLE} SET action = %s, hash = %s WHERE id = %s",
+                [forged.action, forged.compute_hash(), second.pk])
+
+    with pytest.raises(CommandError, match=f"#{third.pk} .*previous-hash link broken"):
+        verify_output()
+
+
+def test_verify_audit_deleted_middle_row_fails_naming_the_next():
+    first, second, third = record_three()
+    with trigger_disabled():
+        assert raw_sql(f"DELETE FROM {TABLE} WHERE id = %s", [second.pk]) == 1
+
+    with pytest.raises(CommandError) as excinfo:
+        verify_output()
+
+    assert f"#{third.pk} " in str(excinfo.value)
+    assert "previous-hash link broken" in str(excinfo.value)
+    assert "(1 entries before it verified)" in str(excinfo.value)
+
+
+# --- Append-only ----------------------------------------------------------------------------
+
+
+def test_audit_instance_save_after_creation_refused():
+    event = audit_record(action="test.first")
+    event.action = "test.forged"
+
+    with pytest.raises(AuditImmutableError):
+        event.save()
+
+    assert AuditEvent.objects.get(pk=event.pk).action == "test.first"
+
+
+def test_audit_instance_delete_refused():
+    event = audit_record(action="test.first")
+
+    with pytest.raises(AuditImmutableError):
+        event.delete()
+
+    assert AuditEvent.objects.count() == 1
+
+
+def test_audit_queryset_update_refused():
+    audit_record(action="test.first")
+
+    with pytest.raises(AuditImmutableError):
+        AuditEvent.objects.filter(action="test.first").update(action="test.forged")
+
+    assert list(AuditEvent.objects.values_list("action", flat=True)) == ["test.first"]
+
+
+def test_audit_queryset_delete_refused():
+    audit_record(action="test.first")
+
+    with pytest.raises(AuditImmutableError):
+        AuditEvent.objects.all().delete()
+
+    assert AuditEvent.objects.count() == 1
+
+
+def test_audit_bulk_writes_refused():
+    event = audit_record(action="test.first")
+
+    with pytest.raises(AuditImmutableError):
+        AuditEvent.objects.bulk_create([AuditEvent(action="test.bulk")])
+    with pytest.raises(AuditImmutableError):
+        AuditEvent.objects.bulk_update([event], ["action"])
+
+    assert AuditEvent.objects.count() == 1
+
+
+@postgres_only
+@pytest.mark.services
+def test_postgres_trigger_installed_and_enabled():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tgenabled FROM pg_trigger WHERE tgname = %s", [TRIGGER])
+        assert cursor.fetchall() == [("O",)]
+
+
+@postgres_only
+@pytest.mark.services
+def test_postgres_trigger_refuses_raw_update():
+    event = audit_record(action="test.first")
+
+    # The savepoint keeps the test's transaction usable after the database error.
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        raw_sql(f"UPDATE {TABLE} SET action = %s WHERE id = %s", ["test.forged", event.pk])
+
+    assert AuditEvent.objects.get(pk=event.pk).action == "test.first"
+
+
+@postgres_only
+@pytest.mark.services
+def test_postgres_trigger_refuses_raw_delete():
+    event = audit_record(action="test.first")
+
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        raw_sql(f"DELETE FROM {TABLE} WHERE id = %s", [event.pk])
+
+    assert list(AuditEvent.objects.values_list("pk", flat=True)) == [event.pk]
+    assert verify_output().strip() == "audit trail verified: 1 entries, chain intact"
+
+
+# --- Who and from where ---------------------------------------------------------------------
+
+
+def test_audit_record_takes_actor_and_ip_from_request(make_user):
+    user = make_user(role=Role.OFFICE)
+    request = RequestFactory().post("/", REMOTE_ADDR="10.1.2.3")
+    request.user = user
+
+    event = audit_record(action="test.first", request=request)
+
+    assert (event.actor, event.actor_name, event.role, event.ip) == (user, user.username, "office", "10.1.2.3")
+
+
+def test_audit_record_prefers_first_forwarded_address(make_user):
+    request = RequestFactory().post("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7, 10.0.0.1")
+    request.user = make_user(role=Role.EXPERT)
+
+    event = audit_record(action="test.first", request=request)
+
+    assert (event.ip, event.role) == ("203.0.113.7", "expert")
+
+
+def test_audit_record_ipv6_address_stays_verifiable():
+    # The database normalises IPv6 ("2001:DB8:0::1" -> "2001:db8::1"); the hash must cover the
+    # normalised form or the entry would never verify.
+    request = RequestFactory().post("/", REMOTE_ADDR="2001:DB8:0:0::1")
+
+    event = audit_record(action="test.first", request=request)
+
+    assert AuditEvent.objects.get(pk=event.pk).ip == "2001:db8::1"
+    assert verify_output().strip() == "audit trail verified: 1 entries, chain intact"
+
+
+def test_audit_record_ipv4_mapped_address_stays_verifiable():
+    request = RequestFactory().post("/", REMOTE_ADDR="::FFFF:102:304")
+
+    event = audit_record(action="test.first", request=request)
+
+    assert AuditEvent.objects.get(pk=event.pk).ip == "::ffff:1.2.3.4"
+    assert verify_output().strip() == "audit trail verified: 1 entries, chain intact"
+
+
+def test_audit_record_forged_forwarded_header_does_not_break_the_write():
+    # In PostgreSQL's inet column a non-address would abort the audited transaction.
+    request = RequestFactory().post("/", HTTP_X_FORWARDED_FOR="unknown")
+
+    event = audit_record(action="test.first", request=request)
+
+    assert AuditEvent.objects.get(pk=event.pk).ip is None
+    assert verify_output().strip() == "audit trail verified: 1 entries, chain intact"
+
+
+def test_audit_record_json_payload_stays_verifiable():
+    audit_record(action="test.first", before={"score": 85.5, "due": datetime.date(2025, 10, 9)},
+                 after={"score": Decimal("86.50"), "items": [1, 2.25, None, True], "名称": "质量奖"})
+
+    event = AuditEvent.objects.get()
+    assert (event.before, event.after) == (
+        {"score": 85.5, "due": "2025-10-09"},
+        {"score": "86.50", "items": [1, 2.25, None, True], "名称": "质量奖"},
+    )
+    assert verify_output().strip() == "audit trail verified: 1 entries, chain intact"
+
+
+def test_audit_record_explicit_actor_wins_over_request(make_user):
+    request = RequestFactory().post("/")
+    request.user = make_user(role=Role.APPLICANT)
+    office = make_user(role=Role.OFFICE)
+
+    event = audit_record(action="test.first", actor=office, request=request)
+
+    assert (event.actor, event.role) == (office, "office")
+
+
+def test_admin_calendar_year_save_audited_with_actor_and_ip(client, make_user):
+    admin = make_user(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+
+    response = client.post("/admin/award_portal/calendaryear/add/", {
+        "year": "2027",
+        "source_document": "国务院办公厅关于2027年部分节假日安排的通知",
+        "notes": "",
+        "days-TOTAL_FORMS": "0",
+        "days-INITIAL_FORMS": "0",
+        "days-MIN_NUM_FORMS": "0",
+        "days-MAX_NUM_FORMS": "1000",
+    }, REMOTE_ADDR="192.0.2.10")
+
+    assert response.status_code == 302
+    year = CalendarYear.objects.get(year=2027)
+    event = AuditEvent.objects.get(action="calendar.year_saved")
+    assert (event.actor, event.role, event.ip) == (admin, "admin", "192.0.2.10")
+    assert (event.object_type, event.object_id) == ("award_portal.calendaryear", str(year.pk))
+    assert event.after == {"year": 2027, "source": "国务院办公厅关于2027年部分节假日安排的通知"}
+    assert verify_output().strip() == "audit trail verified: 1 entries, chain intact"
