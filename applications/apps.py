@@ -4,4 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 class ApplicationsConfig(AppConfig):
     name = "applications"
-    verbose_name = _("Applications")
+    verbose_name = _("Applications and pipeline")
+
+    def ready(self):
+        from award_portal.navigation import register_nav
+        from award_portal.roles import Role
+
+        register_nav(_("Awards"), "programs", order=10)
+        register_nav(_("Results"), "results", order=11)
+        register_nav(_("Rounds"), "round-list", roles={Role.OFFICE, Role.SUPERVISOR, Role.GUIDANCE, Role.COMMITTEE}, order=20)
+        register_nav(_("My applications"), "application-list", roles={Role.APPLICANT}, order=21)
+        register_nav(_("Applications to recommend"), "application-list", roles={Role.RECOMMENDER}, order=22)

@@ -13,7 +13,7 @@ class NavItem:
     label: str
     url_name: str
     roles: frozenset  # empty = everyone, including anonymous visitors
-    staff_only: bool = False
+    order: int = 50
 
 
 PUBLIC = frozenset()
@@ -21,14 +21,15 @@ PUBLIC = frozenset()
 NAV_ITEMS: list[NavItem] = []
 
 
-def register_nav(label, url_name, roles=PUBLIC, staff_only=False):
+def register_nav(label, url_name, roles=PUBLIC, order=50):
     """Apps add their menu entries when Django starts (apps depend on the foundation)."""
-    NAV_ITEMS.append(NavItem(label, url_name, frozenset(str(r) for r in roles), staff_only))
+    NAV_ITEMS.append(NavItem(label, url_name, frozenset(str(r) for r in roles), order))
+    NAV_ITEMS.sort(key=lambda item: item.order)
 
 
-register_nav(_("Home"), "home")
-register_nav(_("Audit trail"), "audit-trail", roles={Role.OFFICE, Role.SUPERVISOR})
-register_nav(_("Working-day calendar"), "calendar", roles={Role.OFFICE, Role.SUPERVISOR})
+register_nav(_("Home"), "home", order=0)
+register_nav(_("Audit trail"), "audit-trail", roles={Role.OFFICE, Role.SUPERVISOR}, order=90)
+register_nav(_("Working-day calendar"), "calendar", roles={Role.OFFICE, Role.SUPERVISOR}, order=91)
 
 
 def items_for(user):

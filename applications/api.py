@@ -1,0 +1,100 @@
+"""JSON API. `state` is read-only everywhere; transitions go through the transition service."""
+
+from rest_framework import permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from . import selectors, workflow
+from .models import Application, AwardProgram, Round, StateChange, Tier
+
+
+class TierSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Tier
+        fields = ["id", "code", "name_zh", "name_en", "rank", "quota", "prize_amount", "prize_is_cap",
+                  "voting_method"]
+
+
+class ProgramSerializer(serializers.ModelSerializer):
+    tiers = TierSerializer(many=True, read_only=True)
+    notice_stages = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AwardProgram
+        fields = ["id", "code", "name_zh", "name_en", "issuing_government", "cycle", "score_floor",
+                  "expert_weight", "bigdata_weight", "reapply_wait_editions", "reapply_wait_years",
+                  "revocation_window_years", "objection_verification_days", "tiers", "notice_stages"]
+
+    def get_notice_stages(self, obj) -> dict:
+        return {s.stage: s.working_days for s in obj.notice_stages.all()}
+
+
+class ProgramViewSet(viewsets.ReadOnlyModelViewSet):
+    """Public: the programs and their configuration."""
+
+    permission_classes = [permissions.AllowAny]
+    serializer_class = ProgramSerializer
+    queryset = AwardProgram.objects.prefetch_related("tiers", "notice_stages")
+
+
+class RoundSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Round
+        fields = ["id", "program", "edition", "year", "name_zh", "name_en", "phase", "application_deadline"]
+        read_only_fields = fields
+
+
+class StateChangeSerializer(serializers.ModelSerializer):
+    actor = serializers.StringRelatedField()
+
+    class Meta:
+        model = StateChange
+        fields = ["action", "from_state", "to_state", "actor", "role", "reason", "created_at"]
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    organization = serializers.StringRelatedField()
+    round = serializers.StringRelatedField()
+    timeline = StateChangeSerializer(source="state_changes", many=True, read_only=True)
+
+    class Meta:
+        model = Application
+        fields = ["id", "number", "round", "organization", "state", "tier", "recommender", "submitted_at",
+                  "feedback", "timeline"]
+        read_only_fields = fields
+
+
+class TransitionInput(serializers.Serializer):
+    action = serializers.ChoiceField(choices=list(workflow.TRANSITIONS))
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    tier = serializers.PrimaryKeyRelatedField(queryset=Tier.objects.all(), required=False, allow_null=True)
+    expected_state = serializers.CharField(required=False, allow_blank=True)
+
+
+class ApplicationViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ApplicationSerializer
+
+    def get_queryset(self):
+        return selectors.applications_visible_to(self.request.user).prefetch_related("state_changes__actor")
+
+    @action(detail=True, methods=["post"], serializer_class=TransitionInput)
+    def transition(self, request, pk=None):
+        application = self.get_object()
+        data = TransitionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            application = workflow.application_transition(
+                application_id=application.pk, action=data.validated_data["action"], actor=request.user,
+                reason=data.validated_data["reason"], tier=data.validated_data.get("tier"),
+                expected_state=data.validated_data.get("expected_state") or None)
+        except workflow.TransitionError as exc:
+            code = status.HTTP_403_FORBIDDEN if exc.code == "role" else status.HTTP_409_CONFLICT
+            return Response({"detail": exc.message, "code": exc.code}, status=code)
+        return Response(ApplicationSerializer(application).data)
+
+
+class RoundViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = RoundSerializer
+
+    def get_queryset(self):
+        return selectors.rounds_visible_to(self.request.user)

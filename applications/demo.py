@@ -1,0 +1,193 @@
+"""Demo data: the real 2nd Beijing round (closed, with its winners and nominees) and two open
+rounds of other programs with synthetic organisations at several states.
+
+The historical round is replayed through the real pipeline (the same transition service as
+in production), so its timeline and audit trail are genuine; only its dates are then set back
+to 2016.
+"""
+
+import datetime
+import random
+
+from django.utils import timezone
+
+from award_portal.demo import ensure_user
+from award_portal.roles import Role
+
+from . import uscc
+from .enums import Action, LegalForm, RoundPhase
+from .models import Application, AwardProgram, Certification, Membership, Organization, Round
+from .program_fixtures import load_all_programs
+from .services import application_create, eligibility_evaluate, round_set_phase_for_demo, rule_result_decide
+from .workflow import application_transition
+
+A = Action
+
+BEIJING_WINNERS = [
+    ("首都航天机械有限公司", "Capital Aerospace Machinery Corporation", "C", "3742"),
+    ("北京银行股份有限公司", "Bank of Beijing Co., Ltd.", "J", "6621"),
+    ("拜耳医药保健有限公司", "Bayer HealthCare Co., Ltd.", "C", "2720"),
+    ("北京中关村软件园发展有限责任公司", "Beijing Zhongguancun Software Park Development Co., Ltd.", "L", "7221"),
+    ("华润双鹤药业股份有限公司", "China Resources Double Crane Pharmaceutical Co., Ltd.", "C", "2720"),
+]
+BEIJING_NOMINEES = [
+    ("北京城建三建设发展有限公司", "Beijing No. 3 Construction Engineering Co., Ltd.", "E", "4700"),
+    ("北京菜市口百货股份有限公司", "Beijing Caishikou Department Store Co., Ltd.", "F", "5245"),
+    ("北京北辰实业股份有限公司国家会议中心", "Beijing Beichen Industrial Co., Ltd. National Conference Center", "L", "7284"),
+    ("北京二商王致和食品有限公司", "Beijing No. 2 Wangzhihe Food Co., Ltd.", "C", "1469"),
+    ("中国石化润滑油有限公司", "Sinopec Lubricant Co., Ltd.", "C", "2511"),
+]
+
+SYNTHETIC_NAMES = [
+    "杭州西子智能装备有限公司", "杭州钱塘新材料科技股份有限公司", "杭州云栖数据服务有限公司", "杭州湖畔生物医药有限公司",
+    "杭州之江精密机械有限公司", "杭州运河物流集团有限公司", "合肥庐州电子科技有限公司", "芜湖江城汽车零部件有限公司",
+    "安徽徽商环保工程有限公司", "合肥科大智造装备有限公司", "安徽皖江建材股份有限公司", "马鞍山钢城机械制造有限公司",
+]
+
+
+def _org(rng, name, region, *, name_en="", section="C", division="", registered=datetime.date(2005, 3, 1),
+         employees=800, revenue=50000, assets=60000, muju="A"):
+    org = Organization.objects.filter(name=name).first()
+    if org:
+        return org
+    org = Organization(credit_code=uscc.generate(rng, region=region), name=name, name_en=name_en,
+                       registered_on=registered, legal_form=LegalForm.COMPANY, industry_section=section,
+                       industry_division=division, employees=employees, revenue_10k=revenue, assets_10k=assets,
+                       muju_grade=muju if section == "C" else "", muju_year=2025,
+                       excellence_model_since=datetime.date(2018, 1, 1), contact_name="质量部",
+                       contact_phone="010-6000000", contact_email="quality@example.cn")
+    org.full_clean()
+    org.save()
+    Certification.objects.create(organization=org, kind=Certification.Kind.ISO9001, number=f"CQC{rng.randint(10**7, 10**8)}",
+                                 issuer="中国质量认证中心", valid_from=datetime.date(2020, 1, 1),
+                                 valid_until=datetime.date(2028, 12, 31))
+    return org
+
+
+def _round(program, edition, year, name_zh, name_en, deadline):
+    rnd, _ = Round.objects.get_or_create(program=program, edition=edition, defaults={
+        "year": year, "name_zh": name_zh, "name_en": name_en, "application_deadline": deadline})
+    return rnd
+
+
+def _walk(application, actor_for, actions, tier=None):
+    for action in actions:
+        application_transition(application_id=application.pk, action=action, actor=actor_for(action),
+                               reason="演示数据" if action in (A.RETURN, A.NOT_ADVANCE, A.NOT_SHORTLIST,
+                                                             A.NOT_PROPOSE, A.MARK_INELIGIBLE) else "",
+                               tier=tier if action == A.PROPOSE else None)
+
+
+def _approve_all_rules(application, office):
+    for result in eligibility_evaluate(application_id=application.pk, actor=office):
+        if result.outcome != "pass":
+            rule_result_decide(result_id=result.pk, decision="overridden", actor=office,
+                               reason="演示：评审办核实材料后确认符合条件")
+
+
+def load():
+    rng = random.Random(19580)
+    load_all_programs()
+    office = ensure_user("office", Role.OFFICE, "王评审办", "office@example.cn", staff=True)
+    applicant = ensure_user("applicant", Role.APPLICANT, "李申报", "applicant@example.cn")
+    recommender = ensure_user("recommender", Role.RECOMMENDER, "赵推荐", "recommender@example.cn")
+    far = timezone.now() + datetime.timedelta(days=365)
+    _load_beijing_second_edition(rng, office, recommender, far)
+    _load_hangzhou_open_round(rng, office, applicant, recommender)
+    _load_anhui_eligibility_round(rng, office, recommender, far)
+
+
+def _load_beijing_second_edition(rng, office, recommender, far):
+    program = AwardProgram.objects.get(code="beijing")
+    rnd = _round(program, 2, 2016, "第二届北京市人民政府质量管理奖", "2nd Beijing Municipal Government Quality Management Award", far)
+    if rnd.phase != RoundPhase.SETUP:
+        return
+    authority = program.recommenders.first()
+    authority.members.add(recommender)
+    tiers = list(program.tiers.order_by("rank"))
+    rnd = round_set_phase_for_demo(rnd, RoundPhase.APPLICATIONS_OPEN)
+    entries = [(w, tiers[0]) for w in BEIJING_WINNERS] + [(n, tiers[1]) for n in BEIJING_NOMINEES]
+    applications = []
+    for (name, name_en, section, division), tier in entries:
+        org = _org(rng, name, "110108", name_en=name_en, section=section, division=division,
+                   registered=datetime.date(1995, 6, 1))
+        rep = ensure_user(f"bj{org.pk}", Role.APPLICANT, name[:10], f"bj{org.pk}@example.cn")
+        Membership.objects.get_or_create(user=rep, organization=org, defaults={"role": Membership.Role.ADMIN})
+        app = application_create(round_id=rnd.pk, organization_id=org.pk, actor=rep)
+        app.recommender = authority
+        app.save(update_fields=["recommender"])
+        _walk(app, lambda a, rep=rep: rep if a == A.SUBMIT else recommender, [A.SUBMIT, A.RECOMMEND])
+        applications.append((app, tier))
+    for phase, actions in [
+        (RoundPhase.ELIGIBILITY, None),
+        (RoundPhase.MATERIAL_REVIEW, [A.START_MATERIAL_REVIEW, A.ADVANCE_TO_SITE_REVIEW]),
+        (RoundPhase.SITE_REVIEW, [A.SHORTLIST]),
+        (RoundPhase.DELIBERATION, [A.PROPOSE]),
+        (RoundPhase.PUBLIC_NOTICE, [A.START_NOTICE]),
+        (RoundPhase.APPROVAL, [A.APPROVE, A.AWARD]),
+    ]:
+        rnd = round_set_phase_for_demo(rnd, phase)
+        for app, tier in applications:
+            if actions is None:
+                _approve_all_rules(app, office)
+                _walk(app, lambda a: office, [A.MARK_ELIGIBLE])
+            else:
+                _walk(app, lambda a: office, actions, tier=tier)
+    round_set_phase_for_demo(rnd, RoundPhase.CLOSED)
+    # Replayed history: now give the round its real dates (deadline 2016-12-02, ceremony 2016-12-06).
+    tz = timezone.get_current_timezone()
+    Round.objects.filter(pk=rnd.pk).update(
+        application_deadline=datetime.datetime(2016, 12, 2, 17, 0, tzinfo=tz),
+        applications_open_on=datetime.date(2016, 9, 1), award_ceremony_on=datetime.date(2016, 12, 6))
+
+
+def _load_hangzhou_open_round(rng, office, applicant, recommender):
+    program = AwardProgram.objects.get(code="hangzhou")
+    deadline = timezone.make_aware(datetime.datetime(timezone.now().year + 1, 3, 31, 17, 0))
+    rnd = _round(program, 1, 2026, "2026年度杭州市政府质量奖", "Hangzhou Government Quality Award 2026", deadline)
+    if rnd.phase != RoundPhase.SETUP:
+        return
+    rnd = round_set_phase_for_demo(rnd, RoundPhase.APPLICATIONS_OPEN)
+    authority = program.recommenders.first()
+    authority.members.add(recommender)
+    plan = [[], [], [A.SUBMIT], [A.SUBMIT], [A.SUBMIT, A.RETURN], [A.SUBMIT, A.RECOMMEND]]
+    for i, actions in enumerate(plan):
+        org = _org(rng, SYNTHETIC_NAMES[i], "330106", revenue=30000 + 5000 * i)
+        rep = applicant if i == 0 else ensure_user(f"hz{org.pk}", Role.APPLICANT, f"申报人{i}", f"hz{org.pk}@example.cn")
+        Membership.objects.get_or_create(user=rep, organization=org, defaults={"role": Membership.Role.ADMIN})
+        app = application_create(round_id=rnd.pk, organization_id=org.pk, actor=rep)
+        app.recommender = authority
+        app.tier_applied = program.tiers.order_by("rank").first()
+        app.save(update_fields=["recommender", "tier_applied"])
+        _walk(app, lambda a, rep=rep: rep if a == A.SUBMIT else recommender, actions)
+
+
+def _load_anhui_eligibility_round(rng, office, recommender, far):
+    program = AwardProgram.objects.get(code="anhui")
+    rnd = _round(program, 1, 2026, "2026年安徽省政府质量奖", "Anhui Provincial Government Quality Award 2026", far)
+    if rnd.phase != RoundPhase.SETUP:
+        return
+    rnd = round_set_phase_for_demo(rnd, RoundPhase.APPLICATIONS_OPEN)
+    authority = program.recommenders.first()
+    authority.members.add(recommender)
+    apps = []
+    for i, name in enumerate(SYNTHETIC_NAMES[6:11]):
+        registered = datetime.date(2024, 1, 1) if i == 4 else datetime.date(2008, 5, 1)
+        org = _org(rng, name, "340104", registered=registered, muju="")
+        rep = ensure_user(f"ah{org.pk}", Role.APPLICANT, f"申报人{i}", f"ah{org.pk}@example.cn")
+        Membership.objects.get_or_create(user=rep, organization=org, defaults={"role": Membership.Role.ADMIN})
+        app = application_create(round_id=rnd.pk, organization_id=org.pk, actor=rep)
+        app.recommender = authority
+        app.save(update_fields=["recommender"])
+        _walk(app, lambda a, rep=rep: rep if a == A.SUBMIT else recommender, [A.SUBMIT, A.RECOMMEND])
+        apps.append(app)
+    rnd = round_set_phase_for_demo(rnd, RoundPhase.ELIGIBILITY)
+    for app in apps:
+        eligibility_evaluate(application_id=app.pk, actor=office)
+    _approve_all_rules(apps[0], office)
+    _walk(apps[0], lambda a: office, [A.MARK_ELIGIBLE])
+    young = Application.objects.get(pk=apps[4].pk)
+    for result in young.rule_results.filter(outcome="fail"):
+        rule_result_decide(result_id=result.pk, decision="confirmed", actor=office,
+                           reason="演示：注册未满3年，不符合申报条件")
+    _walk(young, lambda a: office, [A.MARK_INELIGIBLE])

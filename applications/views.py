@@ -1,0 +1,106 @@
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from award_portal.audit import audit_events_for
+
+from . import permissions, selectors, services, workflow
+from .models import AwardProgram, Tier
+
+
+def programs(request):
+    """Public: the awards run on this portal, with tiers, quotas, notices and rules."""
+    items = AwardProgram.objects.prefetch_related("tiers", "notice_stages", "eligibility_rules").select_related(
+        "criteria")
+    return render(request, "applications/program_list.html", {"programs": items})
+
+
+def results(request):
+    """Public: winners of past rounds."""
+    return render(request, "applications/results.html", {"winners": selectors.public_results()})
+
+
+@login_required
+def round_list(request):
+    if not permissions.can_view_round_dashboard(request.user):
+        raise PermissionDenied
+    return render(request, "applications/round_list.html", {"rounds": selectors.rounds_visible_to(request.user)})
+
+
+@login_required
+def round_dashboard(request, pk):
+    if not permissions.can_view_round_dashboard(request.user):
+        raise PermissionDenied
+    rnd = get_object_or_404(selectors.rounds_visible_to(request.user), pk=pk)
+    applications = selectors.applications_visible_to(request.user).filter(round=rnd)
+    state = request.GET.get("state")
+    if state:
+        applications = applications.filter(state=state)
+    return render(request, "applications/round_dashboard.html", {
+        "round": rnd, "funnel": selectors.round_funnel(rnd), "applications": applications[:500],
+        "state_filter": state, "can_manage": permissions.can_manage_round(request.user),
+        "phase_changes": rnd.phase_changes.select_related("actor"),
+    })
+
+
+@login_required
+@require_POST
+def round_advance(request, pk):
+    try:
+        rnd = services.round_advance_phase(round_id=pk, actor=request.user, to_phase=request.POST.get("to_phase"),
+                                           note=request.POST.get("note", ""))
+        messages.success(request, _("The round is now in phase “%(phase)s”.") % {"phase": rnd.get_phase_display()})
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("round-dashboard", pk=pk)
+
+
+@login_required
+def application_list(request):
+    applications = selectors.applications_visible_to(request.user).order_by("-created_at")
+    return render(request, "applications/application_list.html", {"applications": applications[:500]})
+
+
+class TransitionForm(forms.Form):
+    action = forms.CharField()
+    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    tier = forms.ModelChoiceField(queryset=Tier.objects.all(), required=False)
+    expected_state = forms.CharField(required=False)
+
+
+@login_required
+def application_detail(request, pk):
+    application = get_object_or_404(selectors.applications_visible_to(request.user), pk=pk)
+    changes = application.state_changes.select_related("actor", "tier")
+    return render(request, "applications/application_detail.html", {
+        "application": application,
+        "changes": changes,
+        "actions": workflow.available_actions(application, request.user),
+        "tiers": application.round.program.tiers.all(),
+        "rule_results": application.rule_results.select_related("rule", "decided_by"),
+        "audit_events": audit_events_for(application).order_by("id")[:200],
+    })
+
+
+@login_required
+@require_POST
+def application_transition(request, pk):
+    """The one HTML endpoint for every transition; the table decides what is allowed."""
+    application = get_object_or_404(selectors.applications_visible_to(request.user), pk=pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The request was incomplete."))
+        return redirect("application-detail", pk=pk)
+    data = form.cleaned_data
+    try:
+        workflow.application_transition(application_id=application.pk, action=data["action"], actor=request.user,
+                                        reason=data["reason"], tier=data["tier"],
+                                        expected_state=data["expected_state"] or None)
+        messages.success(request, _("Done: %(action)s.") % {"action": workflow.TRANSITIONS[data["action"]].staff_label})
+    except workflow.TransitionError as exc:
+        messages.error(request, exc.message)
+    return redirect("application-detail", pk=pk)
