@@ -1,0 +1,42 @@
+# The portal image: web (gunicorn), Celery worker and Celery beat all run from it.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    DJANGO_SETTINGS_MODULE=award_portal.settings \
+    STATIC_ROOT=/app/staticfiles \
+    MEDIA_ROOT=/data/media \
+    AWARD_VAR_DIR=/data/var
+
+# WeasyPrint's libraries; a CJK font (without it every Chinese character becomes a box);
+# harfbuzz-subset (without it each PDF takes 15-30 s); gettext for compilemessages.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends \
+      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+
+# Dependencies first (cached while only the code changes): the project installs no packages
+# of its own, the code runs from /app.
+COPY pyproject.toml ./
+RUN pip install .
+
+COPY . .
+
+# Build-time only: collectstatic needs settings, and settings refuse to load without a key.
+RUN SECRET_KEY=build-time-dummy-key-not-used-at-runtime DATABASE_URL= REDIS_URL= \
+      python manage.py compilemessages --ignore=.venv --ignore=var \
+ && SECRET_KEY=build-time-dummy-key-not-used-at-runtime DATABASE_URL= REDIS_URL= \
+      python manage.py collectstatic --noinput -v 0 \
+ && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin award \
+ && mkdir -p /data/media /data/var \
+ && chown -R award:award /data
+
+USER award
+EXPOSE 8000
+
+CMD ["gunicorn", "award_portal.wsgi:application", "-b", "0.0.0.0:8000", "--workers", "2", \
+     "--access-logfile", "-"]
