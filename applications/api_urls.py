@@ -3,8 +3,8 @@ from rest_framework.routers import DefaultRouter
 from . import api
 
 router = DefaultRouter()
-router.register("programs", api.ProgramViewSet, basename="program")
-router.register("rounds", api.RoundViewSet, basename="round")
-router.register("applications", api.ApplicationViewSet, basename="application")
+router.register("programs", api.ProgramViewSet, basename="api-program")
+router.register("rounds", api.RoundViewSet, basename="api-round")
+router.register("applications", api.ApplicationViewSet, basename="api-application")
 
 urlpatterns = router.urls

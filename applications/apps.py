@@ -8,6 +8,12 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self):
         from award_portal.navigation import register_nav
+
+        from . import notifications, tasks, workflow
+
+        for hook in (notifications.notify_transition, tasks.enqueue_eligibility_after_recommendation):
+            if hook not in workflow.AFTER_COMMIT_HOOKS:
+                workflow.AFTER_COMMIT_HOOKS.append(hook)
         from award_portal.roles import Role
 
         register_nav(_("Awards"), "programs", order=10)

@@ -70,8 +70,61 @@ def _round(program, edition, year, name_zh, name_en, deadline):
     return rnd
 
 
+DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+            b"trailer<</Root 1 0 R>>\n%%EOF\n")
+REPORT_TEXT = ("本组织坚持以顾客为关注焦点，建立并持续改进卓越绩效管理体系。高层领导亲自推动质量战略，"
+               "通过方针目标管理将战略分解到各部门，定期开展绩效评审和对标，形成了系统的改进与创新机制。") * 3
+
+
+def fill_application(application, rep, *, complete=True):
+    """Fill the form like an applicant would, through the same services as the web form."""
+    from django.core.files.base import ContentFile
+
+    from . import drafts
+    from . import forms as step_forms
+
+    application.refresh_from_db()
+    org = application.organization
+    basic = {k: v for k, v in drafts.initial_step_data(application, "basic").items()}
+    basic.update(address=basic.get("address") or "示范路1号", contact_name="质量部 张工", contact_phone="0571-88000000",
+                 contact_email="quality@example.cn", employees=str(org.employees or 500),
+                 revenue_10k=str(org.revenue_10k or 30000), assets_10k=str(org.assets_10k or 40000))
+    program = application.round.program
+    if program.recommenders.exists() and not basic.get("recommender"):
+        basic["recommender"] = str(program.recommenders.first().pk)
+    if program.tiers.count() > 1 and not basic.get("tier_applied"):
+        basic["tier_applied"] = str(program.tiers.order_by("rank").first().pk)
+    application, _ = drafts.draft_apply_step(application_id=application.pk, actor=rep, step="basic", data=basic,
+                                             version=application.version)
+    declarations = {r.params["key"]: "yes" for r in step_forms.declaration_rules(program)}
+    application, _ = drafts.draft_apply_step(application_id=application.pk, actor=rep, step="declarations",
+                                             data=declarations, version=application.version)
+    if not complete:
+        return application
+    figures = {}
+    for i, year in enumerate(step_forms.figure_years(application)):
+        figures.update({f"revenue_10k_{year}": str(28000 + 2000 * i), f"profit_10k_{year}": str(2100 + 150 * i),
+                        f"tax_10k_{year}": str(1500 + 90 * i), f"employees_{year}": str(480 + 10 * i),
+                        f"rd_spend_10k_{year}": str(900 + 60 * i), f"quality_indicator_{year}": "一次交验合格率99.3%"})
+    application, _ = drafts.draft_apply_step(application_id=application.pk, actor=rep, step="figures", data=figures,
+                                             version=application.version)
+    report = {step_forms.report_field_name(c): REPORT_TEXT for c in program.criteria.categories.all()}
+    application, _ = drafts.draft_apply_step(application_id=application.pk, actor=rep, step="report", data=report,
+                                             version=application.version)
+    drafts.attachment_add(application_id=application.pk, actor=rep, upload=ContentFile(DEMO_PDF, name="质量管理体系证书.pdf"),
+                          description="质量管理体系认证证书")
+    drafts.commitment_sign(application_id=application.pk, actor=rep, signer_name="法定代表人", signer_title="董事长")
+    return application
+
+
 def _walk(application, actor_for, actions, tier=None):
+    from .drafts import application_submit
+
     for action in actions:
+        if action == A.SUBMIT:
+            fill_application(application, actor_for(action))
+            application_submit(application_id=application.pk, actor=actor_for(action))
+            continue
         application_transition(application_id=application.pk, action=action, actor=actor_for(action),
                                reason="演示数据" if action in (A.RETURN, A.NOT_ADVANCE, A.NOT_SHORTLIST,
                                                              A.NOT_PROPOSE, A.MARK_INELIGIBLE) else "",
@@ -93,7 +146,8 @@ def load():
     recommender = ensure_user("recommender", Role.RECOMMENDER, "赵推荐", "recommender@example.cn")
     far = timezone.now() + datetime.timedelta(days=365)
     _load_beijing_second_edition(rng, office, recommender, far)
-    _load_hangzhou_open_round(rng, office, applicant, recommender)
+    _load_beijing_open_round(rng, office, applicant, recommender)
+    _load_hangzhou_open_round(rng, office)
     _load_anhui_eligibility_round(rng, office, recommender, far)
 
 
@@ -141,25 +195,49 @@ def _load_beijing_second_edition(rng, office, recommender, far):
         applications_open_on=datetime.date(2016, 9, 1), award_ceremony_on=datetime.date(2016, 12, 6))
 
 
-def _load_hangzhou_open_round(rng, office, applicant, recommender):
+def _load_beijing_open_round(rng, office, applicant, recommender):
+    """An open Beijing round: the demo applicant's draft, and applications waiting for the recommender."""
+    program = AwardProgram.objects.get(code="beijing")
+    deadline = timezone.make_aware(datetime.datetime(timezone.now().year + 1, 3, 31, 17, 0))
+    rnd = _round(program, 7, 2026, "2026年北京市人民政府质量管理奖（演示）",
+                 "Beijing Municipal Government Quality Management Award 2026 (demo)", deadline)
+    if rnd.phase != RoundPhase.SETUP:
+        return
+    rnd = round_set_phase_for_demo(rnd, RoundPhase.APPLICATIONS_OPEN)
+    authority = program.recommenders.first()
+    authority.members.add(recommender)
+    names = ["北京示范精工科技有限公司", "北京京城智慧医疗器械有限公司", "北京长安数字服务有限公司",
+             "北京燕山新能源装备有限公司", "北京中轴线文化旅游发展有限公司"]
+    plan = [None, [A.SUBMIT], [A.SUBMIT], [A.SUBMIT, A.RETURN], [A.SUBMIT, A.RECOMMEND]]
+    for i, (name, actions) in enumerate(zip(names, plan, strict=True)):
+        org = _org(rng, name, "110108", revenue=20000 + 4000 * i, registered=datetime.date(2009, 4, 1))
+        rep = applicant if i == 0 else ensure_user(f"bjnew{org.pk}", Role.APPLICANT, f"申报人{i}",
+                                                   f"bjnew{org.pk}@example.cn")
+        Membership.objects.get_or_create(user=rep, organization=org, defaults={"role": Membership.Role.ADMIN})
+        app = application_create(round_id=rnd.pk, organization_id=org.pk, actor=rep)
+        if actions is None:
+            fill_application(app, rep, complete=False)  # a draft half-way: two steps filled
+            continue
+        _walk(app, lambda a, rep=rep: rep if a == A.SUBMIT else recommender, actions)
+
+
+def _load_hangzhou_open_round(rng, office):
     program = AwardProgram.objects.get(code="hangzhou")
     deadline = timezone.make_aware(datetime.datetime(timezone.now().year + 1, 3, 31, 17, 0))
     rnd = _round(program, 1, 2026, "2026年度杭州市政府质量奖", "Hangzhou Government Quality Award 2026", deadline)
     if rnd.phase != RoundPhase.SETUP:
         return
     rnd = round_set_phase_for_demo(rnd, RoundPhase.APPLICATIONS_OPEN)
-    authority = program.recommenders.first()
-    authority.members.add(recommender)
-    plan = [[], [], [A.SUBMIT], [A.SUBMIT], [A.SUBMIT, A.RETURN], [A.SUBMIT, A.RECOMMEND]]
+    # Hangzhou has no recommending authorities: applicants file directly with the bureau (office).
+    plan = [[], [A.SUBMIT], [A.SUBMIT, A.RETURN], [A.SUBMIT, A.RECOMMEND]]
     for i, actions in enumerate(plan):
         org = _org(rng, SYNTHETIC_NAMES[i], "330106", revenue=30000 + 5000 * i)
-        rep = applicant if i == 0 else ensure_user(f"hz{org.pk}", Role.APPLICANT, f"申报人{i}", f"hz{org.pk}@example.cn")
+        rep = ensure_user(f"hz{org.pk}", Role.APPLICANT, f"申报人{i}", f"hz{org.pk}@example.cn")
         Membership.objects.get_or_create(user=rep, organization=org, defaults={"role": Membership.Role.ADMIN})
         app = application_create(round_id=rnd.pk, organization_id=org.pk, actor=rep)
-        app.recommender = authority
         app.tier_applied = program.tiers.order_by("rank").first()
-        app.save(update_fields=["recommender", "tier_applied"])
-        _walk(app, lambda a, rep=rep: rep if a == A.SUBMIT else recommender, actions)
+        app.save(update_fields=["tier_applied"])
+        _walk(app, lambda a, rep=rep: rep if a == A.SUBMIT else office, actions)
 
 
 def _load_anhui_eligibility_round(rng, office, recommender, far):
@@ -172,7 +250,7 @@ def _load_anhui_eligibility_round(rng, office, recommender, far):
     authority.members.add(recommender)
     apps = []
     for i, name in enumerate(SYNTHETIC_NAMES[6:11]):
-        registered = datetime.date(2024, 1, 1) if i == 4 else datetime.date(2008, 5, 1)
+        registered = datetime.date(2025, 6, 1) if i == 4 else datetime.date(2008, 5, 1)
         org = _org(rng, name, "340104", registered=registered, muju="")
         rep = ensure_user(f"ah{org.pk}", Role.APPLICANT, f"申报人{i}", f"ah{org.pk}@example.cn")
         Membership.objects.get_or_create(user=rep, organization=org, defaults={"role": Membership.Role.ADMIN})

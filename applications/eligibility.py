@@ -215,6 +215,8 @@ def _declaration(ctx, params):
 def evaluate_rule(rule, ctx: EligibilityContext) -> Verdict:
     kind = RULE_KINDS.get(rule.kind)
     if kind is None:
-        return doubtful(_("Rule kind %(kind)s is not available; check by hand.") % {"kind": rule.kind})
-    verdict = kind.evaluate(ctx, rule.params or {})
+        # Still cite the article: the office checks this one by hand and needs to know which.
+        verdict = doubtful(_("Rule kind %(kind)s is not available; check by hand.") % {"kind": rule.kind})
+    else:
+        verdict = kind.evaluate(ctx, rule.params or {})
     return Verdict(verdict.outcome, f"{rule.source_article}：{verdict.reason}")

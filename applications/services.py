@@ -60,7 +60,7 @@ def _system_office_user(Role):
 
 
 def next_application_number(rnd: Round) -> str:
-    prefix = f"{rnd.program.code.upper()[:6]}{rnd.year}-"
+    prefix = f"{rnd.program.code.upper()}{rnd.year}-"
     count = Application.objects.filter(round=rnd).count() + 1
     number = f"{prefix}{count:04d}"
     while Application.objects.filter(number=number).exists():

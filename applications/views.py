@@ -74,14 +74,28 @@ class TransitionForm(forms.Form):
 
 @login_required
 def application_detail(request, pk):
+    from award_portal.roles import is_office
+
+    from .drafts import can_view_rule_results, is_member
+    from .enums import EDITABLE_STATES, Action
+
     application = get_object_or_404(selectors.applications_visible_to(request.user), pk=pk)
     changes = application.state_changes.select_related("actor", "tier")
+    available = workflow.available_actions(application, request.user)
+    # Submission, endorsement and return have their own forms (files, opinions); the rest are buttons.
+    own_forms = {Action.SUBMIT, Action.RECOMMEND, Action.RETURN}
+    show_rules = can_view_rule_results(request.user, application)
     return render(request, "applications/application_detail.html", {
         "application": application,
         "changes": changes,
-        "actions": workflow.available_actions(application, request.user),
+        "actions": [t for t in available if t.action not in own_forms],
+        "can_recommend": any(t.action == Action.RECOMMEND for t in available),
+        "can_edit": application.state in EDITABLE_STATES and is_member(request.user, application),
+        "is_office": is_office(request.user),
+        "attachments": application.attachments.all(),
+        "recommendations": application.recommendations.select_related("recommender", "decided_by", "form"),
         "tiers": application.round.program.tiers.all(),
-        "rule_results": application.rule_results.select_related("rule", "decided_by"),
+        "rule_results": application.rule_results.select_related("rule", "decided_by") if show_rules else [],
         "audit_events": audit_events_for(application).order_by("id")[:200],
     })
 

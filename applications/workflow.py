@@ -48,6 +48,9 @@ class Transition:
     guards: tuple = ()
     needs_reason: bool = False
     needs_tier: bool = False
+    # Programs without recommending authorities (Hangzhou: applicants file directly with the
+    # bureau) have the office take the recommender's part in this transition.
+    office_when_no_recommender: bool = False
     staff_label: str = ""
     public_label: str = ""
     extra_guards: list = field(default_factory=list, compare=False, hash=False)
@@ -77,6 +80,13 @@ def recommender_chosen(application, **_kw):
     if application.round.program.requires_recommendation and application.recommender_id is None:
         return _("Choose the recommending authority before submitting.")
     return None
+
+
+def application_complete(application, **_kw):
+    from .drafts import completeness_problems
+
+    problems = completeness_problems(application)
+    return " ".join(problems) if problems else None
 
 
 def eligibility_all_pass(application, **_kw):
@@ -114,16 +124,18 @@ def tier_quota_free(application, tier=None, **_kw):
 TRANSITIONS: dict[str, Transition] = {t.action: t for t in [
     Transition(A.SUBMIT, frozenset({S.DRAFT, S.RETURNED}), S.SUBMITTED, frozenset({Role.APPLICANT}),
                (round_in_phase(RoundPhase.APPLICATIONS_OPEN, RoundPhase.RECOMMENDATION), before_deadline,
-                recommender_chosen),
+                recommender_chosen, application_complete),
                staff_label=_l("Applicant submitted"), public_label=_l("Submitted")),
     Transition(A.WITHDRAW, frozenset({S.DRAFT, S.SUBMITTED, S.RETURNED}), S.WITHDRAWN,
                frozenset({Role.APPLICANT}), needs_reason=True,
                staff_label=_l("Applicant withdrew"), public_label=_l("Withdrawn")),
-    Transition(A.RETURN, frozenset({S.SUBMITTED}), S.RETURNED, frozenset({Role.RECOMMENDER}),
+    Transition(A.RETURN, frozenset({S.SUBMITTED}), S.RETURNED, frozenset({Role.RECOMMENDER, Role.OFFICE}),
                (round_in_phase(RoundPhase.APPLICATIONS_OPEN, RoundPhase.RECOMMENDATION),), needs_reason=True,
+               office_when_no_recommender=True,
                staff_label=_l("Recommender returned it"), public_label=_l("Returned for revision")),
-    Transition(A.RECOMMEND, frozenset({S.SUBMITTED}), S.RECOMMENDED, frozenset({Role.RECOMMENDER}),
+    Transition(A.RECOMMEND, frozenset({S.SUBMITTED}), S.RECOMMENDED, frozenset({Role.RECOMMENDER, Role.OFFICE}),
                (round_in_phase(RoundPhase.APPLICATIONS_OPEN, RoundPhase.RECOMMENDATION),),
+               office_when_no_recommender=True,
                staff_label=_l("Recommender endorsed it"), public_label=_l("Recommended")),
     Transition(A.MARK_ELIGIBLE, frozenset({S.RECOMMENDED}), S.ELIGIBLE, OFFICE,
                (round_in_phase(RoundPhase.ELIGIBILITY), eligibility_all_pass),
@@ -202,10 +214,13 @@ def acting_role(transition: Transition, application, actor) -> str | None:
     """The role under which `actor` may run `transition` on `application`, or None."""
     if actor is None:
         return None
-    for role in transition.roles:
+    roles = set(transition.roles)
+    if transition.office_when_no_recommender:
+        roles.discard(Role.RECOMMENDER if not application.round.program.requires_recommendation else Role.OFFICE)
+    for role in roles:
         if has_role(actor, role) and actor_relation_ok(role, application, actor):
             return str(role)
-    if getattr(actor, "is_superuser", False) and Role.OFFICE in transition.roles:
+    if getattr(actor, "is_superuser", False) and Role.OFFICE in roles:
         return "admin"
     return None
 

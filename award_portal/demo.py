@@ -18,6 +18,18 @@ DEMO_USERS = [
 ]
 
 
+_HASHES: dict[str, str] = {}
+
+
+def _password_hash(password):
+    # Hash once per load: dozens of demo users would otherwise cost seconds of PBKDF2 each run.
+    from django.contrib.auth.hashers import make_password
+
+    if password not in _HASHES:
+        _HASHES[password] = make_password(password)
+    return _HASHES[password]
+
+
 def ensure_user(username, role, full_name, email, password=DEMO_PASSWORD, staff=False):
     from .models import User
 
@@ -25,8 +37,8 @@ def ensure_user(username, role, full_name, email, password=DEMO_PASSWORD, staff=
         username=username, defaults={"full_name": full_name, "email": email, "is_staff": staff}
     )
     if created:
-        user.set_password(password)
-        user.save()
+        user.password = _password_hash(password)
+        user.save(update_fields=["password"])
     if role:
         user.groups.add(Group.objects.get(name=str(role)))
     return user

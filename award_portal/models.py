@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .audit import AuditEvent  # noqa: F401
+from .notifications import Notification  # noqa: F401
 from .workdays import CalendarDay, CalendarYear  # noqa: F401
 
 

@@ -49,7 +49,11 @@ def items_for(user):
 
 def navigation(request):
     user = getattr(request, "user", None)
+    unread = 0
+    if getattr(user, "is_authenticated", False):
+        unread = user.notifications.filter(read_at__isnull=True).count()
     return {
+        "unread_notifications": unread,
         "nav_items": items_for(user),
         "user_roles": sorted(user_roles(user)),
         "role_labels": [Role(r).label for r in sorted(user_roles(user))],

@@ -80,3 +80,15 @@ def calendar(request):
         "form": form, "result": result, "error": error, "years": years,
         "package_range": "2004–2026", "today": datetime.date.today(),
     })
+
+
+@login_required
+def notifications(request):
+    from django.utils import timezone
+
+    from .notifications import Notification
+
+    items = Notification.objects.filter(user=request.user)[:100]
+    response = render(request, "award_portal/notifications.html", {"items": items})
+    Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    return response

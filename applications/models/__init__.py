@@ -1,4 +1,5 @@
 from .applications import Application, RuleResult, StateChange
+from .content import Attachment, CommitmentLetter, Invitation, KeyFigure, Recommendation, SelfAssessment
 from .organizations import Certification, Membership, MujuGrade, Organization
 from .programs import (
     AwardProgram,
@@ -13,7 +14,8 @@ from .programs import (
 from .rounds import PhaseChange, Round
 
 __all__ = [
-    "Application", "AwardProgram", "Category", "Certification", "CriteriaVersion", "EligibilityRule",
+    "Application", "Attachment", "CommitmentLetter", "Invitation", "KeyFigure", "Recommendation",
+    "SelfAssessment", "AwardProgram", "Category", "Certification", "CriteriaVersion", "EligibilityRule",
     "Item", "Membership", "MujuGrade", "Organization", "PhaseChange", "ProgramNoticeStage",
     "Recommender", "Round", "RuleResult", "StateChange", "Tier",
 ]

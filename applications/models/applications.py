@@ -24,6 +24,9 @@ class Application(models.Model):
     recommender = models.ForeignKey(Recommender, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="applications", verbose_name=_("recommending authority"))
     declarations = models.JSONField(_("eligibility declarations"), default=dict, blank=True)
+    draft_data = models.JSONField(_("form as typed"), default=dict, blank=True, editable=False,
+                                  help_text="Raw values per step, saved as typed, so nothing entered is lost.")
+    snapshot = models.JSONField(_("organisation data at submission"), default=dict, blank=True, editable=False)
     feedback = models.TextField(_("feedback to the applicant"), blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
     state_changed_at = models.DateTimeField(_("state changed at"), null=True, blank=True, editable=False)

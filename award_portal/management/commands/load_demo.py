@@ -1,8 +1,10 @@
+from importlib import import_module
+
 from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import translation
-from importlib import import_module
 
 
 class Command(BaseCommand):
@@ -10,7 +12,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         translation.activate("zh-hans")
-        with transaction.atomic():
+        # The demo's notifications are stored in the portal; their e-mails are not printed.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), transaction.atomic():
             for app_config in apps.get_app_configs():
                 try:
                     module = import_module(f"{app_config.name}.demo")

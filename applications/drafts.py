@@ -1,0 +1,264 @@
+"""Filling in an application: saving drafts as typed, applying valid steps, attachments, the
+commitment letter, completeness, and submission.
+
+Nothing typed is lost: every save stores the raw values of a step in `draft_data` before
+anything is validated. Two tabs editing one draft are caught by `version`: a save carrying an
+older version is refused (`DraftConflict`) instead of silently overwriting the newer one.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from award_portal.audit import audit_record
+from award_portal.middleware import client_ip, current_request
+from award_portal.roles import can_read_everything
+
+from . import forms as step_forms
+from .enums import EDITABLE_STATES, Action
+from .models import (
+    Application,
+    Attachment,
+    CommitmentLetter,
+    KeyFigure,
+    Membership,
+    SelfAssessment,
+)
+from .uploads import check_upload
+from .workflow import application_transition
+
+COMMITMENT_VERSION = "2026-1"
+COMMITMENT_TEXT = (
+    "本组织自愿申报本奖项，承诺：\n"
+    "一、所提交的全部申报材料完整、真实、准确，无弄虚作假；\n"
+    "二、遵守评审纪律，不以任何不正当手段影响评审工作；\n"
+    "三、同意评审办依托大数据技术对本组织进行审查、核实与获奖后监测；\n"
+    "四、如有违反，自愿承担取消评选资格、撤销所获奖项并收回奖牌、证书和奖励资金等责任。"
+)
+
+
+class DraftConflict(Exception):
+    """The draft was saved elsewhere (another tab, a colleague) since this page was loaded."""
+
+    def __init__(self, application):
+        self.application = application
+        super().__init__(_("This application was changed in another window or by a colleague at %(time)s. "
+                           "Reload the page to see the latest version; your last changes here were not saved.")
+                         % {"time": timezone.localtime(application.updated_at).strftime("%H:%M:%S")})
+
+
+def is_member(user, application) -> bool:
+    return Membership.objects.filter(user=user, organization_id=application.organization_id).exists()
+
+
+def _lock_editable(application_id, actor, version):
+    application = (Application.objects.select_for_update(of=("self",))
+                   .select_related("round__program", "organization").get(pk=application_id))
+    if not is_member(actor, application):
+        raise PermissionDenied
+    if application.state not in EDITABLE_STATES:
+        raise ValidationError(_("The application has been submitted and can no longer be edited."))
+    if version is not None and int(version) != application.version:
+        raise DraftConflict(application)
+    return application
+
+
+def step_form(application, step, data=None, files=None):
+    """The bound (or unbound) form of one step."""
+    program = application.round.program
+    if step == "basic":
+        return step_forms.BasicInfoForm(data, program=program)
+    if step == "declarations":
+        return step_forms.DeclarationsForm(data, program=program)
+    if step == "figures":
+        return step_forms.KeyFiguresForm(data, years=step_forms.figure_years(application))
+    if step == "report":
+        return step_forms.ReportForm(data, categories=program.criteria.categories.all())
+    if step == "commitment":
+        return step_forms.CommitmentForm(data)
+    return None
+
+
+def initial_step_data(application, step) -> dict:
+    """What the form shows: the typed draft if any, otherwise the stored values."""
+    if step in application.draft_data:
+        return application.draft_data[step]
+    if step == "basic":
+        org = application.organization
+        data = {f: getattr(org, f) for f in step_forms.ORG_FIELDS}
+        data = {k: ("" if v is None else (v.isoformat() if hasattr(v, "isoformat") else str(v)))
+                for k, v in data.items()}
+        data["tier_applied"] = application.tier_applied_id or ""
+        data["recommender"] = application.recommender_id or ""
+        return data
+    return {}
+
+
+@transaction.atomic
+def draft_save(*, application_id: int, actor, step: str, data: dict, version) -> Application:
+    """Store the raw values of one step (no validation), bump the version."""
+    if step not in step_forms.STEP_KEYS:
+        raise ValidationError(_("Unknown step."))
+    application = _lock_editable(application_id, actor, version)
+    raw = {k: v for k, v in data.items() if k not in ("csrfmiddlewaretoken", "version", "step", "goto", "action")}
+    application.draft_data = {**application.draft_data, step: raw}
+    application.version += 1
+    application.save(update_fields=["draft_data", "version", "updated_at"])
+    return application
+
+
+@transaction.atomic
+def draft_apply_step(*, application_id: int, actor, step: str, data: dict, version):
+    """Save the step as typed, then, when it validates, write it to the application's records.
+
+    Returns (application, form); the form carries the errors when it did not validate.
+    """
+    application = draft_save(application_id=application_id, actor=actor, step=step, data=data, version=version)
+    form = step_form(application, step, data)
+    if form is None or not form.is_valid():
+        return application, form
+    _apply(application, step, form.cleaned_data)
+    audit_record(action="application.step_saved", obj=application, actor=actor, after={"step": step})
+    return application, form
+
+
+def _apply(application, step, cleaned):
+    if step == "basic":
+        org = application.organization
+        for field in step_forms.ORG_FIELDS:
+            setattr(org, field, cleaned.get(field) if cleaned.get(field) is not None else getattr(
+                org._meta.get_field(field), "default", None) if False else cleaned.get(field))
+            if getattr(org, field) is None and not org._meta.get_field(field).null:
+                setattr(org, field, "")
+        org.save()
+        application.tier_applied = cleaned.get("tier_applied")
+        application.recommender = cleaned.get("recommender")
+        application.save(update_fields=["tier_applied", "recommender", "updated_at"])
+    elif step == "declarations":
+        application.declarations = {k: v == "yes" for k, v in cleaned.items()}
+        application.save(update_fields=["declarations", "updated_at"])
+    elif step == "figures":
+        for year in step_forms.figure_years(application):
+            values = {name: cleaned.get(f"{name}_{year}") for name, _l, _r in step_forms.FIGURE_FIELDS}
+            values["quality_indicator"] = values["quality_indicator"] or ""
+            KeyFigure.objects.update_or_create(application=application, year=year, defaults=values)
+    elif step == "report":
+        for category in application.round.program.criteria.categories.all():
+            SelfAssessment.objects.update_or_create(
+                application=application, category=category,
+                defaults={"text": cleaned.get(step_forms.report_field_name(category), "")})
+
+
+@transaction.atomic
+def commitment_sign(*, application_id: int, actor, signer_name: str, signer_title: str, version=None):
+    """Record the commitment letter: who accepted it, when, from which address."""
+    application = _lock_editable(application_id, actor, version)
+    if not signer_name.strip() or not signer_title.strip():
+        raise ValidationError(_("Give the signer's name and position."))
+    letter, _created = CommitmentLetter.objects.update_or_create(application=application, defaults={
+        "signer_name": signer_name.strip(), "signer_title": signer_title.strip(), "text": COMMITMENT_TEXT,
+        "text_version": COMMITMENT_VERSION, "accepted_by": actor, "ip": client_ip(current_request())})
+    application.version += 1
+    application.save(update_fields=["version", "updated_at"])
+    audit_record(action="application.commitment_signed", obj=application, actor=actor,
+                 after={"signer": letter.signer_name, "title": letter.signer_title, "version": COMMITMENT_VERSION})
+    return letter
+
+
+@transaction.atomic
+def attachment_add(*, application_id: int, actor, upload, description: str = "",
+                   kind: str = Attachment.Kind.EVIDENCE) -> Attachment:
+    """Check and store one file. Evidence only while the draft is editable, within the limits."""
+    application = (Application.objects.select_for_update(of=("self",)).select_related("round__program")
+                   .get(pk=application_id))
+    program = application.round.program
+    if kind == Attachment.Kind.EVIDENCE:
+        if not is_member(actor, application):
+            raise PermissionDenied
+        if application.state not in EDITABLE_STATES:
+            raise ValidationError(_("The application has been submitted and can no longer be edited."))
+        count = application.attachments.filter(kind=kind).count()
+        if count >= program.max_attachments:
+            raise ValidationError(_("At most %(n)s attachments are allowed.") % {"n": program.max_attachments})
+    info = check_upload(upload, max_bytes=program.max_attachment_mb * 1024 * 1024)
+    attachment = Attachment(application=application, kind=kind, original_name=info["name"],
+                            content_type=info["content_type"], size=info["size"], sha256=info["sha256"],
+                            description=description[:200], uploaded_by=actor)
+    attachment.file.save(info["name"], upload, save=False)
+    attachment.save()
+    transaction.on_commit(lambda: None)
+    audit_record(action="attachment.upload", obj=application, actor=actor,
+                 after={"attachment": attachment.pk, "name": info["name"], "sha256": info["sha256"]})
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, attachment_id: int, actor):
+    attachment = Attachment.objects.select_related("application").get(pk=attachment_id)
+    application = _lock_editable(attachment.application_id, actor, None)
+    name = attachment.original_name
+    attachment.file.delete(save=False)
+    attachment.delete()
+    audit_record(action="attachment.remove", obj=application, actor=actor, before={"name": name})
+
+
+def can_download(user, attachment) -> bool:
+    from .selectors import applications_visible_to
+
+    return applications_visible_to(user).filter(pk=attachment.application_id).exists()
+
+
+def attachment_open(*, attachment_id: int, actor):
+    """Open a confidential file for download, writing the download to the audit trail."""
+    attachment = Attachment.objects.select_related("application").get(pk=attachment_id)
+    if not can_download(actor, attachment):
+        raise PermissionDenied
+    audit_record(action="attachment.download", obj=attachment.application, actor=actor,
+                 after={"attachment": attachment.pk, "name": attachment.original_name})
+    return attachment, attachment.file.open("rb")
+
+
+def completeness_problems(application) -> list[str]:
+    """Why the application cannot be submitted yet (empty when it can)."""
+    problems = []
+    for key, label in step_forms.STEPS:
+        form = step_form(application, key, initial_step_data(application, key) if key != "commitment" else None)
+        if key in ("attachments", "review", "commitment") or form is None:
+            continue
+        if key not in application.draft_data and key != "basic":
+            problems.append(_("Step “%(step)s” has not been filled in.") % {"step": label})
+        elif not form.is_valid():
+            problems.append(_("Step “%(step)s” has errors.") % {"step": label})
+    for category in application.round.program.criteria.categories.all():
+        text = application.draft_data.get("report", {}).get(step_forms.report_field_name(category), "")
+        if len(text.strip()) < step_forms.REPORT_MIN_CHARS:
+            problems.append(_("Self-assessment %(num)s needs at least %(min)s characters.")
+                            % {"num": category.number, "min": step_forms.REPORT_MIN_CHARS})
+    if not application.attachments.filter(kind=Attachment.Kind.EVIDENCE).exists():
+        problems.append(_("Attach at least one piece of evidence."))
+    if not CommitmentLetter.objects.filter(application=application).exists():
+        problems.append(_("The commitment letter has not been accepted."))
+    return problems
+
+
+@transaction.atomic
+def application_submit(*, application_id: int, actor, version=None) -> Application:
+    """Check completeness and the deadline, freeze a snapshot of the organisation, submit."""
+    application = _lock_editable(application_id, actor, version)
+    problems = completeness_problems(application)
+    if problems:
+        raise ValidationError(problems)
+    org = application.organization
+    application.snapshot = {f: str(getattr(org, f)) if getattr(org, f) is not None else None
+                            for f in ["credit_code", "name"] + step_forms.ORG_FIELDS}
+    application.save(update_fields=["snapshot", "updated_at"])
+    return application_transition(application_id=application.pk, action=Action.SUBMIT, actor=actor)
+
+
+def can_view_rule_results(user, application) -> bool:
+    """Office and supervisors always; the applicant once the office has decided eligibility."""
+    if can_read_everything(user):
+        return True
+    return is_member(user, application) and application.state not in (
+        "draft", "submitted", "returned", "recommended", "withdrawn")

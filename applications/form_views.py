@@ -1,0 +1,252 @@
+"""The applicant's side: starting an application, the step-by-step form with autosave,
+attachments, the commitment letter, submission and the PDF; the recommender's endorse/return;
+the office's decisions on eligibility results."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import drafts, recommendation, selectors, services
+from . import forms as step_forms
+from .enums import EDITABLE_STATES
+from .models import Attachment, Membership, Round, RuleResult
+
+
+def _own_application(user, pk):
+    application = get_object_or_404(selectors.applications_visible_to(user), pk=pk)
+    if not drafts.is_member(user, application):
+        raise PermissionDenied
+    return application
+
+
+@login_required
+def application_start(request):
+    """Pick an open round and one of your organisations; creates the draft."""
+    memberships = Membership.objects.filter(user=request.user).select_related("organization")
+    rounds = selectors.open_rounds()
+    if request.method == "POST":
+        try:
+            application = services.application_create(round_id=int(request.POST["round"]),
+                                                      organization_id=int(request.POST["organization"]),
+                                                      actor=request.user)
+            return redirect("application-edit", pk=application.pk, step="basic")
+        except (KeyError, ValueError, Round.DoesNotExist):
+            messages.error(request, _("Choose a round and an organisation."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return render(request, "applications/application_start.html", {"memberships": memberships, "rounds": rounds})
+
+
+def _step_context(application, step, form):
+    steps = [{"key": k, "label": label, "filled": k in application.draft_data} for k, label in step_forms.STEPS]
+    return {"application": application, "step": step, "steps": steps, "form": form,
+            "step_label": dict(step_forms.STEPS)[step], "editable": application.state in EDITABLE_STATES}
+
+
+@login_required
+def application_edit(request, pk, step):
+    application = _own_application(request.user, pk)
+    if step not in step_forms.STEP_KEYS:
+        raise Http404
+    if application.state not in EDITABLE_STATES and request.method == "POST":
+        messages.error(request, _("The application has been submitted and can no longer be edited."))
+        return redirect("application-detail", pk=pk)
+    form = None
+    if request.method == "POST" and step not in ("attachments", "review", "commitment"):
+        goto = request.POST.get("goto")
+        try:
+            if goto:  # moving between steps: keep what was typed, validate later
+                drafts.draft_save(application_id=pk, actor=request.user, step=step, data=request.POST.dict(),
+                                  version=request.POST.get("version"))
+                return redirect("application-edit", pk=pk, step=goto)
+            application, form = drafts.draft_apply_step(application_id=pk, actor=request.user, step=step,
+                                                        data=request.POST.dict(), version=request.POST.get("version"))
+            if form.is_valid():
+                messages.success(request, _("Saved."))
+                index = step_forms.STEP_KEYS.index(step)
+                return redirect("application-edit", pk=pk, step=step_forms.STEP_KEYS[index + 1])
+        except drafts.DraftConflict as exc:
+            messages.error(request, str(exc))
+            application.refresh_from_db()
+            form = drafts.step_form(application, step, request.POST)
+            form.is_valid()
+    if form is None:
+        data = drafts.initial_step_data(application, step)
+        form = drafts.step_form(application, step, data if step != "commitment" else None)
+        if form is not None and step in application.draft_data:
+            form.is_valid()  # show the errors of what was typed earlier
+    context = _step_context(application, step, form)
+    if step == "attachments":
+        context.update(attachments=application.attachments.filter(kind=Attachment.Kind.EVIDENCE),
+                       upload_form=step_forms.AttachmentForm(),
+                       limits={"mb": application.round.program.max_attachment_mb,
+                               "count": application.round.program.max_attachments})
+    if step == "commitment":
+        context.update(commitment_text=drafts.COMMITMENT_TEXT,
+                       letter=getattr(application, "commitment", None))
+    if step == "review":
+        context.update(problems=drafts.completeness_problems(application))
+    return render(request, "applications/application_form.html", context)
+
+
+@login_required
+@require_POST
+def application_autosave(request, pk):
+    """Background save of one step as typed; answers with the new version or a conflict."""
+    application = _own_application(request.user, pk)
+    step = request.POST.get("step", "")
+    try:
+        application = drafts.draft_save(application_id=application.pk, actor=request.user, step=step,
+                                        data=request.POST.dict(), version=request.POST.get("version"))
+    except drafts.DraftConflict as exc:
+        return JsonResponse({"ok": False, "conflict": True, "message": str(exc)}, status=409)
+    except ValidationError as exc:
+        return JsonResponse({"ok": False, "message": " ".join(exc.messages)}, status=400)
+    return JsonResponse({"ok": True, "version": application.version,
+                         "saved_at": timezone.localtime(application.updated_at).strftime("%H:%M:%S")})
+
+
+@login_required
+@require_POST
+def attachment_upload(request, pk):
+    application = _own_application(request.user, pk)
+    form = step_forms.AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to upload."))
+    else:
+        try:
+            drafts.attachment_add(application_id=application.pk, actor=request.user, upload=form.cleaned_data["file"],
+                                  description=form.cleaned_data["description"])
+            messages.success(request, _("Uploaded."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return redirect("application-edit", pk=pk, step="attachments")
+
+
+@login_required
+@require_POST
+def attachment_delete(request, pk):
+    attachment = get_object_or_404(Attachment, pk=pk)
+    _own_application(request.user, attachment.application_id)
+    try:
+        drafts.attachment_remove(attachment_id=pk, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("application-edit", pk=attachment.application_id, step="attachments")
+
+
+@login_required
+def attachment_download(request, pk):
+    attachment = get_object_or_404(Attachment, pk=pk)
+    if not drafts.can_download(request.user, attachment):
+        raise Http404  # do not reveal that the file exists
+    attachment, handle = drafts.attachment_open(attachment_id=pk, actor=request.user)
+    return FileResponse(handle, as_attachment=True, filename=attachment.original_name,
+                        content_type=attachment.content_type)
+
+
+@login_required
+@require_POST
+def commitment_sign(request, pk):
+    application = _own_application(request.user, pk)
+    form = step_forms.CommitmentForm(request.POST)
+    if form.is_valid():
+        try:
+            drafts.commitment_sign(application_id=application.pk, actor=request.user,
+                                   signer_name=form.cleaned_data["signer_name"],
+                                   signer_title=form.cleaned_data["signer_title"])
+            messages.success(request, _("The commitment letter has been accepted."))
+            return redirect("application-edit", pk=pk, step="review")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    context = _step_context(application, "commitment", form)
+    context.update(commitment_text=drafts.COMMITMENT_TEXT, letter=getattr(application, "commitment", None))
+    return render(request, "applications/application_form.html", context)
+
+
+@login_required
+@require_POST
+def application_submit(request, pk):
+    application = _own_application(request.user, pk)
+    try:
+        drafts.application_submit(application_id=application.pk, actor=request.user,
+                                  version=request.POST.get("version"))
+        messages.success(request, _("Submitted. You can follow its progress on this page."))
+        return redirect("application-detail", pk=pk)
+    except drafts.DraftConflict as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    except Exception as exc:  # TransitionError: deadline, phase
+        from .workflow import TransitionError
+
+        if not isinstance(exc, TransitionError):
+            raise
+        messages.error(request, exc.message)
+    return redirect("application-edit", pk=pk, step="review")
+
+
+@login_required
+def application_pdf(request, pk):
+    application = get_object_or_404(selectors.applications_visible_to(request.user), pk=pk)
+    from .pdf import application_pdf_bytes
+
+    data = application_pdf_bytes(application, actor=request.user)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{application.number}.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def recommend(request, pk):
+    application = get_object_or_404(selectors.applications_visible_to(request.user), pk=pk)
+    from .workflow import TransitionError
+
+    try:
+        if request.POST.get("decision") == "return":
+            recommendation.recommendation_return(application_id=application.pk, actor=request.user,
+                                                 reason=request.POST.get("reason", ""))
+            messages.success(request, _("Returned to the applicant."))
+        else:
+            recommendation.recommendation_endorse(application_id=application.pk, actor=request.user,
+                                                  opinion=request.POST.get("opinion", ""),
+                                                  stamped_form=request.FILES.get("stamped_form"))
+            messages.success(request, _("Recommended."))
+    except TransitionError as exc:
+        messages.error(request, exc.message)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("application-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def rule_result_decide(request, pk):
+    result = get_object_or_404(RuleResult, pk=pk)
+    try:
+        services.rule_result_decide(result_id=pk, decision=request.POST.get("decision", ""),
+                                    reason=request.POST.get("reason", ""), actor=request.user)
+        messages.success(request, _("Decision recorded."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("application-detail", pk=result.application_id)
+
+
+@login_required
+@require_POST
+def eligibility_rerun(request, pk):
+    from award_portal.roles import is_office
+
+    if not is_office(request.user):
+        raise PermissionDenied
+    application = get_object_or_404(selectors.applications_visible_to(request.user), pk=pk)
+    services.eligibility_evaluate(application_id=application.pk, actor=request.user)
+    messages.success(request, _("The eligibility rules were evaluated again."))
+    return redirect("application-detail", pk=pk)

@@ -1,0 +1,181 @@
+"""The application form, step by step. Forms validate; services (drafts.py) save and apply."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from . import uscc
+from .enums import LegalForm
+from .models import Organization
+from .models.organizations import MujuGrade
+from .size_class import SizeIndustry  # noqa: F401  (documented choices for industry)
+
+STEPS = [
+    ("basic", _("Basic information")),
+    ("declarations", _("Eligibility declarations")),
+    ("figures", _("Key figures")),
+    ("report", _("Self-assessment report")),
+    ("attachments", _("Evidence attachments")),
+    ("commitment", _("Commitment letter")),
+    ("review", _("Review and submit")),
+]
+STEP_KEYS = [key for key, _label in STEPS]
+
+ORG_FIELDS = ["address", "legal_form", "registered_on", "industry_section", "industry_division", "employees",
+              "revenue_10k", "assets_10k", "muju_grade", "muju_year", "strategic_industry",
+              "excellence_model_since", "contact_name", "contact_phone", "contact_email"]
+
+GBT4754_SECTIONS = [
+    ("A", "A 农、林、牧、渔业"), ("B", "B 采矿业"), ("C", "C 制造业"), ("D", "D 电力、热力、燃气及水生产和供应业"),
+    ("E", "E 建筑业"), ("F", "F 批发和零售业"), ("G", "G 交通运输、仓储和邮政业"), ("H", "H 住宿和餐饮业"),
+    ("I", "I 信息传输、软件和信息技术服务业"), ("J", "J 金融业"), ("K", "K 房地产业"), ("L", "L 租赁和商务服务业"),
+    ("M", "M 科学研究和技术服务业"), ("N", "N 水利、环境和公共设施管理业"), ("O", "O 居民服务、修理和其他服务业"),
+    ("P", "P 教育"), ("Q", "Q 卫生和社会工作"), ("R", "R 文化、体育和娱乐业"), ("S", "S 公共管理、社会保障和社会组织"),
+]
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class OrganizationForm(forms.ModelForm):
+    """Self-registration of an organisation (and its profile on the basic-information step)."""
+
+    industry_section = forms.ChoiceField(label=_("Industry (GB/T 4754 section)"), choices=GBT4754_SECTIONS)
+
+    class Meta:
+        model = Organization
+        fields = ["credit_code", "name", "name_en", "registered_on", "legal_form", "address", "industry_section",
+                  "industry_division", "contact_name", "contact_phone", "contact_email"]
+        widgets = {"registered_on": DATE}
+
+    def clean_credit_code(self):
+        raw = self.cleaned_data["credit_code"]
+        try:
+            code = uscc.validate(raw)
+        except uscc.CreditCodeError as exc:
+            raise ValidationError(str(exc)) from exc
+        existing = Organization.objects.filter(credit_code=code).first()
+        if existing is not None:
+            raise ValidationError(
+                _("%(name)s is already registered with this code. Ask its administrator to invite you "
+                  "(Organisation → Invite a colleague) instead of registering it again.")
+                % {"name": existing.name})
+        return code
+
+
+class BasicInfoForm(forms.Form):
+    tier_applied = forms.ModelChoiceField(label=_("Tier applied for"), queryset=None, required=False)
+    recommender = forms.ModelChoiceField(label=_("Recommending authority"), queryset=None, required=False)
+    address = forms.CharField(label=_("Registered address"), max_length=300)
+    legal_form = forms.ChoiceField(label=_("Legal form"), choices=LegalForm.choices)
+    registered_on = forms.DateField(label=_("Registration date"), widget=DATE)
+    industry_section = forms.ChoiceField(label=_("Industry (GB/T 4754 section)"), choices=GBT4754_SECTIONS)
+    industry_division = forms.CharField(label=_("Industry division (2–4 digits)"), max_length=4, required=False)
+    employees = forms.IntegerField(label=_("Employees"), min_value=0)
+    revenue_10k = forms.DecimalField(label=_("Operating revenue last year (10k yuan)"), min_value=0,
+                                     max_digits=14, decimal_places=2)
+    assets_10k = forms.DecimalField(label=_("Total assets (10k yuan)"), min_value=0, max_digits=14,
+                                    decimal_places=2)
+    muju_grade = forms.ChoiceField(label=_("亩均效益 grade (manufacturers)"),
+                                   choices=[("", "—")] + list(MujuGrade.choices), required=False)
+    muju_year = forms.IntegerField(label=_("亩均效益 year"), required=False, min_value=2000, max_value=2100)
+    strategic_industry = forms.CharField(label=_("Strategic industry (if any)"), max_length=64, required=False)
+    excellence_model_since = forms.DateField(label=_("Performance-excellence model practised since"),
+                                             required=False, widget=DATE)
+    contact_name = forms.CharField(label=_("Contact person"), max_length=100)
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=32)
+    contact_email = forms.EmailField(label=_("Contact e-mail"))
+
+    def __init__(self, *args, program, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tier_applied"].queryset = program.tiers.all()
+        self.fields["recommender"].queryset = program.recommenders.all()
+        self.fields["recommender"].required = program.requires_recommendation
+        self.fields["tier_applied"].required = program.tiers.count() > 1
+
+
+def declaration_rules(program):
+    return [r for r in program.eligibility_rules.filter(active=True, kind="declaration") if r.params.get("key")]
+
+
+class DeclarationsForm(forms.Form):
+    YES_NO = [("yes", _("Yes, this is true")), ("no", _("No"))]
+
+    def __init__(self, *args, program, **kwargs):
+        super().__init__(*args, **kwargs)
+        for rule in declaration_rules(program):
+            self.fields[rule.params["key"]] = forms.ChoiceField(
+                label=rule.params.get("text") or rule.description, choices=self.YES_NO, widget=forms.RadioSelect,
+                help_text=rule.source_article)
+
+
+FIGURE_FIELDS = [
+    ("revenue_10k", _("Operating revenue (10k yuan)"), True),
+    ("profit_10k", _("Total profit (10k yuan)"), True),
+    ("tax_10k", _("Tax paid (10k yuan)"), True),
+    ("employees", _("Employees"), True),
+    ("rd_spend_10k", _("R&D spend (10k yuan)"), False),
+    ("quality_indicator", _("Key quality indicator"), False),
+]
+
+
+def figure_years(application):
+    """The three full years before the round's year."""
+    return [application.round.year - 3, application.round.year - 2, application.round.year - 1]
+
+
+class KeyFiguresForm(forms.Form):
+    def __init__(self, *args, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.years = years
+        for year in years:
+            for name, label, required in FIGURE_FIELDS:
+                key = f"{name}_{year}"
+                if name == "employees":
+                    field = forms.IntegerField(min_value=0, required=required)
+                elif name == "quality_indicator":
+                    field = forms.CharField(max_length=200, required=False)
+                else:
+                    # profit may be negative (a loss); the others may not
+                    field = forms.DecimalField(max_digits=14, decimal_places=2, required=required,
+                                               min_value=None if name == "profit_10k" else 0)
+                field.label = f"{year} {label}"
+                self.fields[key] = field
+
+    def rows(self):
+        """(year, [bound fields]) for a table layout."""
+        return [(year, [self[f"{name}_{year}"] for name, _l, _r in FIGURE_FIELDS]) for year in self.years]
+
+
+def report_field_name(category) -> str:
+    return "cat_" + category.number.replace(".", "_")
+
+
+def report_max_chars(category) -> int:
+    return max(2000, category.points * 100)
+
+
+REPORT_MIN_CHARS = 200
+
+
+class ReportForm(forms.Form):
+    def __init__(self, *args, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        for category in categories:
+            limit = report_max_chars(category)
+            self.fields[report_field_name(category)] = forms.CharField(
+                label=f"{category.number} {category.name}（{category.points}分）", required=False,
+                max_length=limit, widget=forms.Textarea(attrs={"rows": 8, "data-maxlength": limit,
+                                                               "data-minlength": REPORT_MIN_CHARS}),
+                help_text=_("%(min)s–%(max)s characters") % {"min": REPORT_MIN_CHARS, "max": limit})
+
+
+class CommitmentForm(forms.Form):
+    signer_name = forms.CharField(label=_("Name of the signer (legal representative or authorised person)"),
+                                  max_length=100)
+    signer_title = forms.CharField(label=_("Position"), max_length=100)
+    accept = forms.BooleanField(label=_("I have read the commitment letter and accept it on behalf of the "
+                                        "organisation."))
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
