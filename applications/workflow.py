@@ -264,10 +264,14 @@ def application_transition(*, application_id: int, action: str, actor, reason: s
     state (and tier), one `StateChange` row and one audit event in this transaction, and runs
     the after-commit hooks (notifications) once the transaction commits.
     """
-    from .models import Application, StateChange
+    from .models import Application, StateChange, Tier
 
     application = (Application.objects.select_for_update(of=("self",))
                    .select_related("round__program", "organization").get(pk=application_id))
+    if tier is not None:
+        # Lock the tier too: two proposals of different applications for its last place would
+        # otherwise both count the place as free (tier_quota_free) and both be written.
+        list(Tier.objects.select_for_update().filter(pk=tier.pk))
     if expected_state is not None and application.state != expected_state:
         raise TransitionError(_("The application changed in the meantime; reload the page."), "stale")
     transition = check_transition(application, action, actor, reason=reason, tier=tier)
