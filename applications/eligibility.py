@@ -175,12 +175,13 @@ def _excellence_years(ctx, params):
 
 @rule_kind("reapply_wait", "Past winners wait before applying again")
 def _reapply_wait(ctx, params):
-    from .enums import AWARDED_STATES
+    from .enums import AWARDED_STATES, ApplicationState
     from .models import Application
 
     program, current = ctx.program, ctx.round
     wins = (Application.objects
-            .filter(organization=ctx.organization, round__program=program, state__in=AWARDED_STATES)
+            .filter(organization=ctx.organization, round__program=program,
+                    state__in=AWARDED_STATES | {ApplicationState.REVOKED})
             .exclude(round=current).select_related("round").order_by("-round__edition"))
     last = wins.first()
     if last is None:

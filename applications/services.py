@@ -11,7 +11,7 @@ from award_portal.audit import audit_record
 from award_portal.roles import is_office
 
 from .eligibility import EligibilityContext, evaluate_rule
-from .enums import PHASE_ORDER, RoundPhase
+from .enums import PHASE_ORDER, RoundPhase, RuleOutcome
 from .models import Application, Membership, Organization, PhaseChange, Round, RuleResult
 
 
@@ -55,7 +55,7 @@ def _system_office_user(Role):
     if created:
         user.set_unusable_password()
         user.save()
-        user.groups.add(Group.objects.get(name=str(Role.OFFICE)))
+        user.groups.add(Group.objects.get_or_create(name=str(Role.OFFICE))[0])
     return user
 
 
@@ -128,6 +128,8 @@ def rule_result_decide(*, result_id: int, decision: str, reason: str, actor) -> 
     if not reason.strip():
         raise ValidationError(_("Write the reason for the decision: it is recorded in the audit trail."))
     result = RuleResult.objects.select_for_update().select_related("application").get(pk=result_id)
+    if result.outcome == RuleOutcome.PASS:
+        raise ValidationError(_("This rule passed; only failing or doubtful results need a decision."))
     before = {"decision": result.decision, "outcome": result.outcome}
     result.decision, result.decision_reason = decision, reason.strip()
     result.decided_by, result.decided_at = actor, timezone.now()

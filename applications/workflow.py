@@ -70,9 +70,16 @@ def round_in_phase(*phases):
 
 
 def before_deadline(application, **_kw):
-    if timezone.now() > application.round.application_deadline:
+    """The application deadline; an application returned for revision may come back until the
+    end of the recommendation period (when the round sets one)."""
+    rnd = application.round
+    if application.state == S.RETURNED and rnd.recommendation_deadline:
+        if timezone.localdate() > rnd.recommendation_deadline:
+            return _("The recommendation period ended on %(deadline)s.") % {"deadline": rnd.recommendation_deadline}
+        return None
+    if timezone.now() > rnd.application_deadline:
         return _("The application deadline (%(deadline)s) has passed.") % {
-            "deadline": timezone.localtime(application.round.application_deadline).strftime("%Y-%m-%d %H:%M")}
+            "deadline": timezone.localtime(rnd.application_deadline).strftime("%Y-%m-%d %H:%M")}
     return None
 
 
@@ -90,7 +97,7 @@ def application_complete(application, **_kw):
 
 
 def eligibility_all_pass(application, **_kw):
-    results = list(application.rule_results.select_related("rule"))
+    results = list(application.rule_results.filter(rule__active=True).select_related("rule"))
     if not results:
         return _("The eligibility rules have not been evaluated yet.")
     open_ = [r for r in results if r.effective_outcome != RuleOutcome.PASS]
