@@ -21,6 +21,18 @@ REVIEW_STAGE_STATES = frozenset({
 #: Extra visibility contributed by other apps (the review app lets an expert see assignments).
 VISIBILITY_PROVIDERS = []
 
+#: Panels other apps add to the application page: fn(application, user) -> (template, context) or None.
+DETAIL_PANELS = []
+
+
+def detail_panels(application, user) -> list[tuple[str, dict]]:
+    panels = []
+    for panel in DETAIL_PANELS:
+        result = panel(application, user)
+        if result is not None:
+            panels.append(result)
+    return panels
+
 
 def applications_visible_to(user):
     """Every list and detail of applications goes through here."""

@@ -97,6 +97,7 @@ def application_detail(request, pk):
         "tiers": application.round.program.tiers.all(),
         "rule_results": application.rule_results.select_related("rule", "decided_by") if show_rules else [],
         "audit_events": audit_events_for(application).order_by("id")[:200],
+        "panels": selectors.detail_panels(application, request.user),
     })
 
 

@@ -4,4 +4,16 @@ from django.utils.translation import gettext_lazy as _
 
 class BigdataConfig(AppConfig):
     name = "bigdata"
-    verbose_name = _("Bigdata")
+    verbose_name = _("Big data")
+
+    def ready(self):
+        from applications.selectors import DETAIL_PANELS
+        from award_portal.navigation import register_nav
+        from award_portal.roles import Role
+
+        from . import eligibility, panels
+
+        eligibility.register()
+        if panels.bigdata_panel not in DETAIL_PANELS:
+            DETAIL_PANELS.append(panels.bigdata_panel)
+        register_nav(_("Big data"), "bigdata-home", roles={Role.OFFICE, Role.SUPERVISOR, Role.GUIDANCE}, order=30)

@@ -1,0 +1,351 @@
+"""Public-record data: sources, imports, records, screening rules, runs, flags and scores.
+
+`PublicRecord` is the large table (tens of millions of rows): its columns are flat and typed so
+that screening runs as set-based SQL (see screening.py), never as a Python loop per record.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class Family(models.TextChoices):
+    ENTERPRISE = "enterprise", _("Enterprise (self-reported)")
+    GOVERNMENT = "government", _("Government")
+    CONSUMER = "consumer", _("Consumers")
+    MEDIA = "media", _("News media")
+    THIRD_PARTY = "third_party", _("Third parties")
+
+
+class RecordType(models.TextChoices):
+    PENALTY = "penalty", _("Administrative penalty")
+    DISHONESTY_LIST = "dishonesty_list", _("Serious-dishonesty list")
+    ABNORMAL_OPERATION = "abnormal_operation", _("Abnormal-operations list")
+    COURT_ENFORCEMENT = "court_enforcement", _("Court enforcement / dishonest judgment debtor")
+    TAX_VIOLATION = "tax_violation", _("Major tax violation")
+    SPOT_CHECK = "spot_check", _("Product-quality spot check")
+    ACCIDENT = "accident", _("Safety, environment or health accident")
+    COMPLAINT = "complaint", _("Consumer complaint")
+    MEDIA_REPORT = "media_report", _("Media report")
+    CERTIFICATION = "certification", _("Certification")
+    CREDIT_RATING = "credit_rating", _("Credit rating")
+    SELF_REPORTED = "self_reported", _("Self-reported figure")
+
+
+FAMILY_OF = {
+    RecordType.PENALTY: Family.GOVERNMENT, RecordType.DISHONESTY_LIST: Family.GOVERNMENT,
+    RecordType.ABNORMAL_OPERATION: Family.GOVERNMENT, RecordType.COURT_ENFORCEMENT: Family.GOVERNMENT,
+    RecordType.TAX_VIOLATION: Family.GOVERNMENT, RecordType.SPOT_CHECK: Family.GOVERNMENT,
+    RecordType.ACCIDENT: Family.GOVERNMENT, RecordType.COMPLAINT: Family.CONSUMER,
+    RecordType.MEDIA_REPORT: Family.MEDIA, RecordType.CERTIFICATION: Family.THIRD_PARTY,
+    RecordType.CREDIT_RATING: Family.THIRD_PARTY, RecordType.SELF_REPORTED: Family.ENTERPRISE,
+}
+
+
+class Severity(models.IntegerChoices):
+    """DOMAIN.md §5 severity model."""
+
+    INFO = 0, _("Information")
+    LOW = 1, _("Low")
+    MEDIUM = 2, _("Medium")
+    HIGH = 3, _("High")
+    VETO = 4, _("Veto")
+
+
+class RecordSource(models.Model):
+    """Where records come from, and how its file columns map to the record's fields."""
+
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    family = models.CharField(_("family"), max_length=16, choices=Family.choices)
+    record_type = models.CharField(_("record type"), max_length=24, choices=RecordType.choices)
+    column_mapping = models.JSONField(
+        _("column mapping"), default=dict, blank=True,
+        help_text=_("File column → record field, e.g. {\"统一社会信用代码\": \"credit_code\"}"))
+    date_format = models.CharField(_("date format"), max_length=32, blank=True,
+                                   help_text=_("e.g. %Y-%m-%d; empty: ISO dates"))
+
+    class Meta:
+        ordering = ["family", "code"]
+        verbose_name = _("record source")
+        verbose_name_plural = _("record sources")
+
+    def __str__(self):
+        return self.name
+
+
+class ImportBatch(models.Model):
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        IMPORTED = "imported", _("Imported")
+        REFUSED = "refused", _("Refused (nothing imported)")
+        FAILED = "failed", _("Failed (nothing imported)")
+
+    source = models.ForeignKey(RecordSource, on_delete=models.PROTECT, related_name="batches")
+    file_name = models.CharField(_("file"), max_length=255)
+    file_sha256 = models.CharField(max_length=64)
+    encoding = models.CharField(_("encoding"), max_length=16, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.RUNNING)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_imported = models.PositiveIntegerField(default=0)
+    rows_duplicate = models.PositiveIntegerField(default=0)
+    rows_rejected = models.PositiveIntegerField(default=0)
+    matched_by_code = models.PositiveIntegerField(default=0)
+    matched_by_name = models.PositiveIntegerField(default=0)
+    unmatched = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    seconds = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self):
+        return f"{self.source.code} {self.file_name}"
+
+
+class RejectedRow(models.Model):
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rejected_rows")
+    row_number = models.PositiveIntegerField(_("row"))
+    reason = models.CharField(_("reason"), max_length=300)
+    raw = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["batch", "row_number"]
+
+
+class PublicRecord(models.Model):
+    source = models.ForeignKey(RecordSource, on_delete=models.PROTECT, related_name="+")
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, null=True, related_name="+")
+    source_record_id = models.CharField(_("source record id"), max_length=80)
+    record_type = models.CharField(_("record type"), max_length=24, choices=RecordType.choices)
+    credit_code = models.CharField(_("credit code"), max_length=18)
+    org_name = models.CharField(_("organisation name"), max_length=200)
+    organization = models.ForeignKey("applications.Organization", on_delete=models.SET_NULL, null=True,
+                                     blank=True, related_name="+", db_constraint=False)
+    match_method = models.CharField(max_length=4, blank=True)  # "code", "name" or ""
+    occurred_on = models.DateField(_("date"))
+    removed_on = models.DateField(_("removed / ended on"), null=True, blank=True)
+    severity = models.SmallIntegerField(_("severity"), choices=Severity.choices, default=Severity.INFO)
+    amount_10k = models.DecimalField(_("amount (10k yuan)"), max_digits=14, decimal_places=2, null=True,
+                                     blank=True)
+    grade = models.CharField(_("grade / result / tone"), max_length=16, blank=True)
+    title = models.CharField(_("summary"), max_length=300, blank=True)
+    authority = models.CharField(_("authority"), max_length=200, blank=True)
+    document_no = models.CharField(_("document number"), max_length=100, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "source_record_id"], name="record_source_id_unique")]
+        indexes = [
+            models.Index(fields=["organization", "record_type", "occurred_on"], name="record_org_type_date"),
+            models.Index(fields=["credit_code"], name="record_unmatched_code",
+                         condition=models.Q(organization__isnull=True)),
+        ]
+        verbose_name = _("public record")
+        verbose_name_plural = _("public records")
+
+    def __str__(self):
+        return f"{self.get_record_type_display()} {self.org_name} {self.occurred_on}"
+
+
+class BilingualDescription(models.Model):
+    source_article = models.CharField(_("source article"), max_length=200)
+    description_zh = models.CharField(_("description (Chinese)"), max_length=300)
+    description_en = models.CharField(_("description (English)"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def description(self):
+        if (get_language() or "zh-hans").startswith("en") and self.description_en:
+            return self.description_en
+        return self.description_zh
+
+    def __str__(self):
+        return self.description
+
+
+class ScreeningRule(BilingualDescription):
+    """A screening condition of a program, as data: which records, in which window, count as what."""
+
+    class Outcome(models.TextChoices):
+        DISQUALIFYING = "disqualifying", _("Disqualifying")
+        WARNING = "warning", _("Warning")
+
+    program = models.ForeignKey("applications.AwardProgram", on_delete=models.CASCADE,
+                                related_name="screening_rules")
+    code = models.SlugField(_("code"), max_length=64)
+    record_type = models.CharField(_("record type"), max_length=24, choices=RecordType.choices)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    window_years = models.PositiveSmallIntegerField(_("window (years before the reference date)"), null=True,
+                                                    blank=True)
+    only_current = models.BooleanField(_("only entries still listed on the reference date"), default=False)
+    min_severity = models.SmallIntegerField(_("minimum severity"), choices=Severity.choices, default=Severity.INFO)
+    grades = models.JSONField(_("grades / results (empty: any)"), default=list, blank=True)
+    amount_min_10k = models.DecimalField(_("minimum amount (10k yuan)"), max_digits=14, decimal_places=2,
+                                         null=True, blank=True)
+    min_count = models.PositiveSmallIntegerField(_("minimum number of records"), default=1)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["program", "code"]
+        constraints = [models.UniqueConstraint(fields=["program", "code"], name="screening_rule_code_unique")]
+        verbose_name = _("screening rule")
+        verbose_name_plural = _("screening rules")
+
+
+class EvaluationProfile(models.Model):
+    """A program's big-data evaluation: indicator weights (they sum to 1) and the window."""
+
+    program = models.OneToOneField("applications.AwardProgram", on_delete=models.CASCADE,
+                                   related_name="evaluation_profile")
+    window_years = models.PositiveSmallIntegerField(default=3)
+    weights = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("big-data evaluation profile")
+        verbose_name_plural = _("big-data evaluation profiles")
+
+
+class Run(models.Model):
+    """A screening or evaluation run over all organisations, split into chunks."""
+
+    class Kind(models.TextChoices):
+        SCREENING = "screening", _("Screening")
+        EVALUATION = "evaluation", _("Evaluation")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.SCREENING)
+    program = models.ForeignKey("applications.AwardProgram", on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField(_("version"))
+    reference_date = models.DateField(_("reference date"))
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    chunks_total = models.PositiveIntegerField(default=0)
+    chunks_done = models.PositiveIntegerField(default=0)
+    organizations = models.PositiveIntegerField(default=0)
+    flags_count = models.PositiveIntegerField(default=0)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    seconds = models.FloatField(null=True, blank=True)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["kind", "program", "version"], name="run_version_unique")]
+        verbose_name = _("run")
+        verbose_name_plural = _("runs")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.program.code} v{self.version}"
+
+    @property
+    def progress(self) -> int:
+        return int(100 * self.chunks_done / self.chunks_total) if self.chunks_total else 0
+
+
+class RunChunk(models.Model):
+    """An independent slice of a run: organisations with ids in [org_from, org_to]."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField()
+    org_from = models.BigIntegerField()
+    org_to = models.BigIntegerField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    seconds = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "index"]
+        constraints = [models.UniqueConstraint(fields=["run", "index"], name="chunk_index_unique")]
+
+
+class Flag(models.Model):
+    """One organisation meeting one screening rule in one run, with the records behind it."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("Awaiting the office's decision")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="flags")
+    organization = models.ForeignKey("applications.Organization", on_delete=models.CASCADE, related_name="+",
+                                     db_constraint=False)
+    rule = models.ForeignKey(ScreeningRule, on_delete=models.PROTECT, related_name="flags")
+    outcome = models.CharField(max_length=16, choices=ScreeningRule.Outcome.choices)
+    record_count = models.PositiveIntegerField()
+    first_on = models.DateField()
+    last_on = models.DateField()
+    decision = models.CharField(max_length=16, choices=Decision.choices, default=Decision.PENDING)
+    decision_reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    carried_from = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    records = models.ManyToManyField(PublicRecord, through="FlagEvidence", related_name="+")
+
+    class Meta:
+        ordering = ["run", "organization", "rule"]
+        constraints = [models.UniqueConstraint(fields=["run", "organization", "rule"], name="flag_unique")]
+        indexes = [models.Index(fields=["organization", "run"], name="flag_org_run")]
+        verbose_name = _("flag")
+        verbose_name_plural = _("flags")
+
+
+class FlagEvidence(models.Model):
+    flag = models.ForeignKey(Flag, on_delete=models.CASCADE, related_name="evidence", db_constraint=False)
+    record = models.ForeignKey(PublicRecord, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["flag", "record"], name="evidence_unique")]
+
+
+class IndicatorScore(models.Model):
+    """The big-data evaluation of one organisation in one evaluation run (0–100)."""
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="scores")
+    organization = models.ForeignKey("applications.Organization", on_delete=models.CASCADE, related_name="+",
+                                     db_constraint=False)
+    score = models.DecimalField(max_digits=5, decimal_places=2)
+    components = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "organization"], name="score_unique")]
+
+
+class RunRule(models.Model):
+    """A screening rule as applied in one run: its window resolved to a date, one row per grade.
+
+    Typed rows the screening SQL joins against, so the same statement runs on PostgreSQL and
+    SQLite without date arithmetic or JSON in SQL.
+    """
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="run_rules")
+    rule = models.ForeignKey(ScreeningRule, on_delete=models.PROTECT, related_name="+")
+    record_type = models.CharField(max_length=24)
+    outcome = models.CharField(max_length=16)
+    grade = models.CharField(max_length=16, null=True)
+    since = models.DateField(null=True)
+    only_current = models.BooleanField(default=False)
+    min_severity = models.SmallIntegerField(default=0)
+    amount_min = models.DecimalField(max_digits=14, decimal_places=2, null=True)
+    min_count = models.PositiveSmallIntegerField(default=1)

@@ -1,0 +1,30 @@
+"""The big-data feedback shown next to an application (to the office, supervisors, the
+guidance group and the committee; the review app will show it to assigned experts)."""
+
+from django.db.models import Count
+
+from award_portal.roles import Role, can_read_everything, has_role
+
+from .evaluation import bigdata_score, combined_score  # noqa: F401
+from .models import Flag, PublicRecord
+from .screening import latest_run
+
+
+def can_see_bigdata(user) -> bool:
+    return can_read_everything(user) or has_role(user, Role.GUIDANCE, Role.COMMITTEE, Role.EXPERT)
+
+
+def bigdata_panel(application, user):
+    if not can_see_bigdata(user):
+        return None
+    program = application.round.program
+    org = application.organization
+    run = latest_run(program)
+    flags = (Flag.objects.filter(run=run, organization=org).select_related("rule", "decided_by")
+             .order_by("outcome", "rule__code") if run else [])
+    score = bigdata_score(org, program)
+    counts = {row["record_type"]: row["n"] for row in PublicRecord.objects.filter(organization=org)
+              .values("record_type").annotate(n=Count("id")).order_by("record_type")}
+    return "bigdata/_application_panel.html", {
+        "run": run, "flags": flags, "score": score, "record_counts": sorted(counts.items()), "organization": org,
+        "can_decide": can_read_everything(user) and not has_role(user, Role.SUPERVISOR)}

@@ -1,0 +1,56 @@
+"""Loading record sources, screening rules and evaluation weights from their fixtures (idempotent)."""
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+
+from applications.models import AwardProgram
+
+from .models import EvaluationProfile, RecordSource, ScreeningRule
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@transaction.atomic
+def sources_load(path=FIXTURES / "sources.json") -> list[RecordSource]:
+    sources = []
+    for item in json.loads(Path(path).read_text(encoding="utf-8")):
+        source, _ = RecordSource.objects.update_or_create(code=item["code"], defaults={
+            "name": item["name"], "family": item["family"], "record_type": item["record_type"],
+            "column_mapping": item["column_mapping"], "date_format": item.get("date_format", "")})
+        sources.append(source)
+    return sources
+
+
+@transaction.atomic
+def screening_load(path) -> AwardProgram:
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    program = AwardProgram.objects.get(code=data["program"])
+    evaluation = data.get("evaluation", {})
+    EvaluationProfile.objects.update_or_create(program=program, defaults={
+        "window_years": evaluation.get("window_years", 3), "weights": evaluation.get("weights", {})})
+    codes = []
+    for item in data["rules"]:
+        codes.append(item["code"])
+        ScreeningRule.objects.update_or_create(program=program, code=item["code"], defaults={
+            "record_type": item["record_type"], "outcome": item["outcome"],
+            "window_years": item.get("window_years"), "only_current": item.get("only_current", False),
+            "min_severity": item.get("min_severity", 0), "grades": item.get("grades", []),
+            "amount_min_10k": Decimal(str(item["amount_min_10k"])) if item.get("amount_min_10k") is not None else None,
+            "min_count": item.get("min_count", 1), "source_article": item["source_article"],
+            "description_zh": item["description_zh"], "description_en": item.get("description_en", ""),
+            "active": item.get("active", True)})
+    ScreeningRule.objects.filter(program=program).exclude(code__in=codes).update(active=False)
+    return program
+
+
+def load_all():
+    sources_load()
+    loaded = []
+    for path in sorted((FIXTURES / "screening").glob("*.json")):
+        code = json.loads(path.read_text(encoding="utf-8"))["program"]
+        if AwardProgram.objects.filter(code=code).exists():
+            loaded.append(screening_load(path))
+    return loaded

@@ -1,0 +1,224 @@
+"""Screening runs: every organisation against a program's screening rules, as set-based SQL.
+
+A run is split into chunks of organisation-id ranges. Each chunk is independent and
+idempotent: it deletes whatever an earlier attempt left for its range, then writes, in one
+transaction, the flags (one INSERT … SELECT … GROUP BY over the records), their evidence (one
+INSERT … SELECT joining flags back to the records) and the office's earlier decisions carried
+over (one UPDATE): a dismissed or confirmed flag keeps its decision in a re-run unless a record
+appears in its evidence that the earlier flag did not have.
+
+The SQL is the same on PostgreSQL and SQLite: rules are resolved per run into `RunRule` rows
+(window as a date, one row per grade), so no date arithmetic or JSON happens in SQL.
+"""
+
+import datetime
+import time
+
+from django.db import connection, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from applications.eligibility import add_years
+from applications.models import Organization
+from award_portal.audit import audit_record
+
+from .models import Flag, Run, RunChunk, RunRule
+
+CHUNK_ORGS = 10_000
+
+RULE_CONDITIONS = """
+      AND (rr.grade IS NULL OR r.grade = rr.grade)
+      AND (rr.since IS NULL OR r.occurred_on >= rr.since)
+      AND r.occurred_on <= %(ref)s
+      AND (NOT rr.only_current OR r.removed_on IS NULL OR r.removed_on > %(ref)s)
+      AND r.severity >= rr.min_severity
+      AND (rr.amount_min IS NULL OR r.amount_10k >= rr.amount_min)
+"""
+
+FLAGS_SQL = """
+    INSERT INTO bigdata_flag (run_id, organization_id, rule_id, outcome, record_count, first_on, last_on,
+                              decision, decision_reason)
+    SELECT rr.run_id, r.organization_id, rr.rule_id, rr.outcome, COUNT(*), MIN(r.occurred_on),
+           MAX(r.occurred_on), 'pending', ''
+    FROM bigdata_publicrecord r
+    JOIN bigdata_runrule rr ON rr.run_id = %(run)s AND rr.record_type = r.record_type
+    WHERE r.organization_id BETWEEN %(lo)s AND %(hi)s""" + RULE_CONDITIONS + """
+    GROUP BY rr.run_id, r.organization_id, rr.rule_id, rr.outcome
+    HAVING COUNT(*) >= MAX(rr.min_count)
+"""
+
+EVIDENCE_SQL = """
+    INSERT INTO bigdata_flagevidence (flag_id, record_id)
+    SELECT f.id, r.id
+    FROM bigdata_flag f
+    JOIN bigdata_runrule rr ON rr.run_id = f.run_id AND rr.rule_id = f.rule_id
+    JOIN bigdata_publicrecord r ON r.organization_id = f.organization_id AND r.record_type = rr.record_type
+    WHERE f.run_id = %(run)s AND f.organization_id BETWEEN %(lo)s AND %(hi)s""" + RULE_CONDITIONS
+
+CARRY_OVER_SQL = """
+    UPDATE bigdata_flag
+    SET decision = o.decision, decision_reason = o.decision_reason, decided_by_id = o.decided_by_id,
+        decided_at = o.decided_at, carried_from_id = o.id
+    FROM bigdata_flag o
+    WHERE bigdata_flag.run_id = %(run)s AND bigdata_flag.organization_id BETWEEN %(lo)s AND %(hi)s
+      AND o.run_id = %(prev)s AND o.organization_id = bigdata_flag.organization_id
+      AND o.rule_id = bigdata_flag.rule_id AND o.decision <> 'pending'
+      AND NOT EXISTS (
+          SELECT 1 FROM bigdata_flagevidence ne WHERE ne.flag_id = bigdata_flag.id
+          AND NOT EXISTS (SELECT 1 FROM bigdata_flagevidence oe
+                          WHERE oe.flag_id = o.id AND oe.record_id = ne.record_id))
+"""
+
+CLEAR_SQL = [
+    """DELETE FROM bigdata_flagevidence WHERE flag_id IN (
+           SELECT id FROM bigdata_flag WHERE run_id = %(run)s AND organization_id BETWEEN %(lo)s AND %(hi)s)""",
+    "DELETE FROM bigdata_flag WHERE run_id = %(run)s AND organization_id BETWEEN %(lo)s AND %(hi)s",
+]
+
+REMATCH_SQL = {
+    "postgresql": """
+        UPDATE bigdata_publicrecord r SET organization_id = o.id, match_method = 'code'
+        FROM applications_organization o
+        WHERE r.organization_id IS NULL AND r.credit_code = o.credit_code""",
+    "sqlite": """
+        UPDATE bigdata_publicrecord SET organization_id = o.id, match_method = 'code'
+        FROM applications_organization o
+        WHERE bigdata_publicrecord.organization_id IS NULL
+          AND bigdata_publicrecord.credit_code = o.credit_code""",
+}
+
+
+def org_ranges(chunk_orgs: int = CHUNK_ORGS) -> list[tuple[int, int]]:
+    """Organisation-id ranges of about `chunk_orgs` organisations each, covering all of them."""
+    ids = list(Organization.objects.order_by("id").values_list("id", flat=True))
+    ranges = []
+    for start in range(0, len(ids), chunk_orgs):
+        part = ids[start:start + chunk_orgs]
+        ranges.append((part[0], part[-1]))
+    return ranges
+
+
+def next_version(kind, program) -> int:
+    return (Run.objects.filter(kind=kind, program=program).aggregate(v=Max("version"))["v"] or 0) + 1
+
+
+@transaction.atomic
+def run_create(*, program, reference_date: datetime.date | None = None, actor=None,
+               chunk_orgs: int = CHUNK_ORGS, kind=Run.Kind.SCREENING) -> Run:
+    """Create a run, its resolved rules and its chunks (nothing is computed yet)."""
+    reference_date = reference_date or timezone.localdate()
+    run = Run.objects.create(kind=kind, program=program, version=next_version(kind, program),
+                             reference_date=reference_date, started_by=actor)
+    if kind == Run.Kind.SCREENING:
+        RunRule.objects.bulk_create(_resolve_rules(run, program, reference_date))
+    ranges = org_ranges(chunk_orgs)
+    RunChunk.objects.bulk_create([RunChunk(run=run, index=i, org_from=lo, org_to=hi)
+                                  for i, (lo, hi) in enumerate(ranges)])
+    run.chunks_total = len(ranges)
+    run.organizations = Organization.objects.count()
+    run.save(update_fields=["chunks_total", "organizations"])
+    audit_record(action=f"bigdata.{kind}_run_created", obj=run, actor=actor,
+                 after={"program": program.code, "version": run.version, "reference_date": reference_date,
+                        "chunks": len(ranges)})
+    return run
+
+
+def _resolve_rules(run, program, reference_date):
+    rows = []
+    for rule in program.screening_rules.filter(active=True):
+        since = add_years(reference_date, -rule.window_years) if rule.window_years else None
+        for grade in (rule.grades or [None]):
+            rows.append(RunRule(run=run, rule=rule, record_type=rule.record_type, outcome=rule.outcome,
+                                grade=grade, since=since, only_current=rule.only_current,
+                                min_severity=rule.min_severity, amount_min=rule.amount_min_10k,
+                                min_count=rule.min_count))
+    return rows
+
+
+def rematch_records() -> int:
+    """Records that arrived before their organisation registered: match them now by code."""
+    with connection.cursor() as cursor:
+        cursor.execute(REMATCH_SQL["postgresql" if connection.vendor == "postgresql" else "sqlite"])
+        return cursor.rowcount
+
+
+def previous_run(run: Run) -> Run | None:
+    return (Run.objects.filter(kind=run.kind, program=run.program, status=Run.Status.SUCCEEDED,
+                               version__lt=run.version).order_by("-version").first())
+
+
+def screen_chunk(*, chunk_id: int) -> int:
+    """Compute one chunk (idempotent: a retry replaces what a failed attempt left)."""
+    started = time.perf_counter()
+    chunk = RunChunk.objects.select_related("run").get(pk=chunk_id)
+    if chunk.status == RunChunk.Status.DONE:
+        return 0
+    run = chunk.run
+    prev = previous_run(run)
+    params = {"run": run.pk, "lo": chunk.org_from, "hi": chunk.org_to, "ref": run.reference_date,
+              "prev": prev.pk if prev else -1}
+    with transaction.atomic():
+        RunChunk.objects.filter(pk=chunk.pk).update(attempts=F("attempts") + 1)
+        with connection.cursor() as cursor:
+            for sql in CLEAR_SQL:
+                cursor.execute(sql, params)
+            cursor.execute(FLAGS_SQL, params)
+            flags = cursor.rowcount
+            cursor.execute(EVIDENCE_SQL, params)
+            if prev:
+                cursor.execute(CARRY_OVER_SQL, params)
+        RunChunk.objects.filter(pk=chunk.pk).update(status=RunChunk.Status.DONE, error="",
+                                                    seconds=time.perf_counter() - started)
+        Run.objects.filter(pk=run.pk).update(chunks_done=F("chunks_done") + 1, status=Run.Status.RUNNING)
+    return flags
+
+
+def chunk_failed(*, chunk_id: int, error: str):
+    RunChunk.objects.filter(pk=chunk_id).update(status=RunChunk.Status.FAILED, error=error[:2000])
+
+
+def run_finish(*, run_id: int) -> Run:
+    """Fan-in: the run succeeds when every chunk is done, else it fails naming the chunks."""
+    run = Run.objects.get(pk=run_id)
+    pending = list(run.chunks.exclude(status=RunChunk.Status.DONE).values_list("index", flat=True))
+    run.finished_at = timezone.now()
+    run.seconds = (run.finished_at - run.created_at).total_seconds()
+    if pending:
+        run.status = Run.Status.FAILED
+        run.message = f"chunks not done: {pending}"
+    else:
+        run.status = Run.Status.SUCCEEDED
+        run.flags_count = Flag.objects.filter(run=run).count() if run.kind == Run.Kind.SCREENING else 0
+    run.save(update_fields=["status", "message", "finished_at", "seconds", "flags_count"])
+    audit_record(action=f"bigdata.{run.kind}_run_finished", obj=run, role="system",
+                 after={"status": run.status, "flags": run.flags_count, "seconds": round(run.seconds, 3)})
+    return run
+
+
+def latest_run(program, kind=Run.Kind.SCREENING) -> Run | None:
+    return (Run.objects.filter(program=program, kind=kind, status=Run.Status.SUCCEEDED)
+            .order_by("-version").first())
+
+
+@transaction.atomic
+def flag_decide(*, flag_id: int, decision: str, reason: str, actor) -> Flag:
+    """The office confirms or dismisses a flag with a written reason (audited)."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.utils.translation import gettext as _
+
+    from award_portal.roles import is_office
+
+    if not is_office(actor):
+        raise PermissionDenied
+    if decision not in (Flag.Decision.CONFIRMED, Flag.Decision.DISMISSED):
+        raise ValidationError(_("Unknown decision."))
+    if not (reason or "").strip():
+        raise ValidationError(_("Write the reason for the decision: it is recorded in the audit trail."))
+    flag = Flag.objects.select_for_update().select_related("rule", "organization").get(pk=flag_id)
+    before = {"decision": flag.decision}
+    flag.decision, flag.decision_reason = decision, reason.strip()
+    flag.decided_by, flag.decided_at = actor, timezone.now()
+    flag.save(update_fields=["decision", "decision_reason", "decided_by", "decided_at"])
+    audit_record(action=f"bigdata.flag_{decision}", obj=flag.organization, actor=actor, before=before,
+                 after={"flag": flag.pk, "rule": flag.rule.code, "decision": decision, "reason": flag.decision_reason})
+    return flag
