@@ -121,8 +121,11 @@ class RejectedRow(models.Model):
 
 
 class PublicRecord(models.Model):
-    source = models.ForeignKey(RecordSource, on_delete=models.PROTECT, related_name="+")
-    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, null=True, related_name="+")
+    # No database-level foreign keys on this table: per-row constraint triggers would dominate a
+    # bulk import's cost; the importer is the only writer and sets valid ids.
+    source = models.ForeignKey(RecordSource, on_delete=models.PROTECT, related_name="+", db_constraint=False)
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, null=True, related_name="+",
+                              db_constraint=False)
     source_record_id = models.CharField(_("source record id"), max_length=80)
     record_type = models.CharField(_("record type"), max_length=24, choices=RecordType.choices)
     credit_code = models.CharField(_("credit code"), max_length=18)
