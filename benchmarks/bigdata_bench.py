@@ -72,6 +72,7 @@ def run(orgs, records, *, scale):
     from bigdata.importer import import_file
     from bigdata.models import Flag, FlagEvidence, ImportBatch, RecordSource, Run
     from bigdata.program_data import load_all
+    from bigdata.screening import sources_sql
     from bigdata.services import run_start
 
     call_command("migrate", verbosity=0)
@@ -142,11 +143,12 @@ def run(orgs, records, *, scale):
             INSERT INTO floor_flags
             SELECT r.organization_id, rr.rule_id, COUNT(*), MIN(r.occurred_on), MAX(r.occurred_on)
             FROM bigdata_publicrecord r JOIN bigdata_runrule rr ON rr.run_id = %(run)s AND rr.record_type = r.record_type
-            WHERE r.organization_id IS NOT NULL
+            WHERE r.organization_id IS NOT NULL AND r.source_id IN ({sources})
               AND (rr.grade IS NULL OR r.grade = rr.grade) AND (rr.since IS NULL OR r.occurred_on >= rr.since)
               AND r.occurred_on <= %(ref)s AND (NOT rr.only_current OR r.removed_on IS NULL OR r.removed_on > %(ref)s)
               AND r.severity >= rr.min_severity AND (rr.amount_min IS NULL OR r.amount_10k >= rr.amount_min)
-            GROUP BY r.organization_id, rr.rule_id HAVING COUNT(*) >= MAX(rr.min_count)""",
+            GROUP BY r.organization_id, rr.rule_id HAVING COUNT(*) >= MAX(rr.min_count)""".format(
+                sources=sources_sql(screening_run.run_rules.values_list("record_type", flat=True))),
                        {"run": screening_run.pk, "ref": reference})
         floor_seconds = time.perf_counter() - t0
         floor_flags = cursor.rowcount

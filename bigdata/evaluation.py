@@ -41,6 +41,7 @@ AGGREGATE_SQL = """
                        WHEN 'B' THEN 50 WHEN 'CCC' THEN 35 WHEN 'CC' THEN 20 WHEN 'C' THEN 10 END END)
     FROM bigdata_publicrecord r
     WHERE r.organization_id BETWEEN %(lo)s AND %(hi)s AND r.occurred_on >= %(since)s AND r.occurred_on <= %(ref)s
+      AND r.source_id IN ({sources})
     GROUP BY r.organization_id
 """
 COLUMNS = ["organization_id", "complaints", "spot_checks", "spot_failed", "media", "media_positive",
@@ -83,7 +84,10 @@ def evaluate_chunk(*, chunk_id: int) -> int:
     params = {"lo": chunk.org_from, "hi": chunk.org_to, "ref": run.reference_date,
               "since": add_years(run.reference_date, -window)}
     with connection.cursor() as cursor:
-        cursor.execute(AGGREGATE_SQL, params)
+        from .screening import sources_sql
+
+        sources = sources_sql(["complaint", "spot_check", "media_report", "penalty", "credit_rating"])
+        cursor.execute(AGGREGATE_SQL.format(sources=sources), params)
         counts = pd.DataFrame(cursor.fetchall(), columns=COLUMNS)
     org_ids = pd.DataFrame({"organization_id": list(Organization.objects.filter(
         id__gte=chunk.org_from, id__lte=chunk.org_to).values_list("id", flat=True))})

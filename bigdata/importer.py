@@ -270,38 +270,55 @@ INSERT_SQL = """
            COALESCE(title, ''), COALESCE(authority, ''), COALESCE(document_no, '')
     FROM record_staging
     ON CONFLICT (source_id, source_record_id) DO NOTHING"""
-#: Secondary indexes dropped and rebuilt around a bulk load (load first, index after).
-BULK_INDEXES = {
-    "record_org_type_date": "CREATE INDEX record_org_type_date ON bigdata_publicrecord "
-                            "(organization_id, record_type, occurred_on)",
-    "record_unmatched_code": "CREATE INDEX record_unmatched_code ON bigdata_publicrecord (credit_code) "
-                             "WHERE organization_id IS NULL",
-}
-BULK_THRESHOLD = 200_000
-
-
 def _copy_insert(typed: pa.Table, source: RecordSource, batch: ImportBatch) -> int:
-    """PostgreSQL: COPY into a temporary staging table, then one INSERT … ON CONFLICT. A load that
-    is large against the table drops the secondary indexes and rebuilds them afterwards."""
-    buffer = io.BytesIO()
-    pacsv.write_csv(typed.select(STORED), buffer, pacsv.WriteOptions(include_header=False))
-    buffer.seek(0)
+    """PostgreSQL. The records table is partitioned by source (migration 0003). The first import of
+    a source loads a new partition with COPY and then attaches it, which builds its indexes once
+    (load first, index after). Later imports COPY into a temporary staging table and
+    INSERT … ON CONFLICT DO NOTHING, so re-imports add nothing twice."""
+    partition = f"bigdata_publicrecord_s{int(source.pk)}"
     with connection.cursor() as cursor:
-        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = 'bigdata_publicrecord'")
-        existing = max(cursor.fetchone()[0], 0)
-        bulk = typed.num_rows >= BULK_THRESHOLD and typed.num_rows >= existing // 2
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_IMPORT_LOCK, source.pk])  # one import per source
+        cursor.execute("SELECT to_regclass(%s) IS NULL AND NOT EXISTS "
+                       "(SELECT 1 FROM bigdata_publicrecord_default WHERE source_id = %s)", [partition, source.pk])
+        if cursor.fetchone()[0]:
+            return _load_new_partition(cursor, typed, source, batch, partition)
         cursor.execute(STAGING_SQL)
-        cursor.copy_expert("COPY record_staging FROM STDIN WITH (FORMAT csv)", buffer)
-        if bulk:
-            cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-            for name in BULK_INDEXES:
-                cursor.execute(f"DROP INDEX IF EXISTS {name}")
+        cursor.copy_expert("COPY record_staging FROM STDIN WITH (FORMAT csv)", _csv_stream(typed.select(STORED)))
         cursor.execute(INSERT_SQL, [source.pk, batch.pk])
-        inserted = cursor.rowcount
-        if bulk:
-            for sql in BULK_INDEXES.values():
-                cursor.execute(sql)
-        return inserted
+        return cursor.rowcount
+
+
+def _load_new_partition(cursor, typed, source, batch, partition) -> int:
+    n = typed.num_rows
+    cursor.execute("SELECT pg_get_serial_sequence('bigdata_publicrecord', 'id')")
+    sequence = cursor.fetchone()[0]
+    cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [_IMPORT_LOCK])  # reserve a block of ids
+    cursor.execute("SELECT nextval(%s)", [sequence])
+    first_id = cursor.fetchone()[0]
+    cursor.execute("SELECT setval(%s, %s)", [sequence, first_id + n])
+    # Stored in organisation order: screening reads the records of a range of organisations, which
+    # then lie on neighbouring pages instead of all over the partition.
+    rows = typed.select(STORED).sort_by([("organization_id", "ascending"), ("occurred_on", "ascending")])
+    rows = rows.append_column("id", pa.array(np.arange(first_id, first_id + n, dtype=np.int64)))
+    rows = rows.append_column("source_id", pa.array(np.full(n, source.pk, dtype=np.int64)))
+    rows = rows.append_column("batch_id", pa.array(np.full(n, batch.pk, dtype=np.int64)))
+    cursor.execute(f"CREATE TABLE {partition} (LIKE bigdata_publicrecord INCLUDING DEFAULTS)")
+    cursor.copy_expert(f"COPY {partition} ({', '.join(rows.column_names)}) FROM STDIN WITH (FORMAT csv)",
+                       _csv_stream(rows))
+    cursor.execute(f"ALTER TABLE {partition} ADD CONSTRAINT {partition}_source CHECK (source_id = {int(source.pk)})")
+    cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+    cursor.execute(f"ALTER TABLE bigdata_publicrecord ATTACH PARTITION {partition} FOR VALUES IN ({int(source.pk)})")
+    return n
+
+
+_IMPORT_LOCK = 5032  # advisory-lock namespace of imports (the second key is the source id)
+
+
+def _csv_stream(table: pa.Table) -> io.BytesIO:
+    buffer = io.BytesIO()
+    pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=False))
+    buffer.seek(0)
+    return buffer
 
 
 def _bulk_insert(typed: pa.Table, source: RecordSource, batch: ImportBatch) -> int:

@@ -123,15 +123,18 @@ class RejectedRow(models.Model):
 class PublicRecord(models.Model):
     # No database-level foreign keys on this table: per-row constraint triggers would dominate a
     # bulk import's cost; the importer is the only writer and sets valid ids.
-    source = models.ForeignKey(RecordSource, on_delete=models.PROTECT, related_name="+", db_constraint=False)
+    # Nor single-column indexes on them: the indexes below cover every query, and each index
+    # costs every imported row.
+    source = models.ForeignKey(RecordSource, on_delete=models.PROTECT, related_name="+", db_constraint=False,
+                               db_index=False)
     batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, null=True, related_name="+",
-                              db_constraint=False)
+                              db_constraint=False, db_index=False)
     source_record_id = models.CharField(_("source record id"), max_length=80)
     record_type = models.CharField(_("record type"), max_length=24, choices=RecordType.choices)
     credit_code = models.CharField(_("credit code"), max_length=18)
     org_name = models.CharField(_("organisation name"), max_length=200)
     organization = models.ForeignKey("applications.Organization", on_delete=models.SET_NULL, null=True,
-                                     blank=True, related_name="+", db_constraint=False)
+                                     blank=True, related_name="+", db_constraint=False, db_index=False)
     match_method = models.CharField(max_length=4, blank=True)  # "code", "name" or ""
     occurred_on = models.DateField(_("date"))
     removed_on = models.DateField(_("removed / ended on"), null=True, blank=True)
@@ -147,8 +150,9 @@ class PublicRecord(models.Model):
         constraints = [models.UniqueConstraint(fields=["source", "source_record_id"], name="record_source_id_unique")]
         indexes = [
             models.Index(fields=["organization", "record_type", "occurred_on"], name="record_org_type_date"),
-            models.Index(fields=["credit_code"], name="record_unmatched_code",
-                         condition=models.Q(organization__isnull=True)),
+            # Small: only records not matched by code (rematching, the import report's lists).
+            models.Index(fields=["batch", "credit_code"], name="record_unmatched",
+                         condition=models.Q(organization__isnull=True) | models.Q(match_method="name")),
         ]
         verbose_name = _("public record")
         verbose_name_plural = _("public records")

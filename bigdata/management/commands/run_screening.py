@@ -14,7 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("program")
         parser.add_argument("--reference-date", type=datetime.date.fromisoformat)
         parser.add_argument("--evaluation", action="store_true")
-        parser.add_argument("--chunk-orgs", type=int, default=10_000)
+        parser.add_argument("--chunk-orgs", type=int, default=25_000)
 
     def handle(self, *args, program, reference_date, evaluation, chunk_orgs, **options):
         kind = Run.Kind.EVALUATION if evaluation else Run.Kind.SCREENING
