@@ -22,13 +22,14 @@ from typing import NamedTuple
 from django.db import models
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SizeClass(models.TextChoices):
-    LARGE = "large", _("Large")  # 大型
-    MEDIUM = "medium", _("Medium")  # 中型
-    SMALL = "small", _("Small")  # 小型
-    MICRO = "micro", _("Micro")  # 微型
+    LARGE = "large", pgettext_lazy("enterprise size", "Large")  # 大型
+    MEDIUM = "medium", pgettext_lazy("enterprise size", "Medium")  # 中型
+    SMALL = "small", pgettext_lazy("enterprise size", "Small")  # 小型
+    MICRO = "micro", pgettext_lazy("enterprise size", "Micro")  # 微型
 
 
 class SizeIndustry(models.TextChoices):

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..enums import NON_LEGAL_PERSON_FORMS, LegalForm
+from ..size_class import SizeClass
 
 
 class MujuGrade(models.TextChoices):
@@ -35,7 +36,8 @@ class Organization(models.Model):
                                       null=True, blank=True)
     assets_10k = models.DecimalField(_("total assets (10k yuan)"), max_digits=14, decimal_places=2,
                                      null=True, blank=True)
-    size_class = models.CharField(_("size class"), max_length=8, blank=True, editable=False)
+    size_class = models.CharField(_("size class"), max_length=8, blank=True, editable=False,
+                                  choices=SizeClass.choices)
     muju_grade = models.CharField(_("亩均效益 grade"), max_length=10, choices=MujuGrade.choices, blank=True)
     muju_year = models.PositiveSmallIntegerField(_("亩均效益 year"), null=True, blank=True)
     strategic_industry = models.CharField(
@@ -64,6 +66,11 @@ class Organization(models.Model):
     def clean(self):
         from .. import uscc
 
+        if not self.credit_code:
+            # Reported by the field's own check ("cannot be blank"); a form whose clean_credit_code
+            # refused the code also leaves it empty here, and must not get a second, misleading
+            # "this one has 0 characters" beside its own message.
+            return
         try:
             self.credit_code = uscc.validate(self.credit_code)
         except uscc.CreditCodeError as exc:
