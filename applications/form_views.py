@@ -117,7 +117,10 @@ def attachment_upload(request, pk):
     application = _own_application(request.user, pk)
     form = step_forms.AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _("Choose a file to upload."))
+        # A file that was sent but refused by the form (an empty one) says why; no file at all
+        # asks for one.
+        errors = form.errors.get("file") if request.FILES.get("file") is not None else None
+        messages.error(request, " ".join(errors) if errors else _("Choose a file to upload."))
     else:
         try:
             drafts.attachment_add(application_id=application.pk, actor=request.user, upload=form.cleaned_data["file"],

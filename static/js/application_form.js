@@ -6,6 +6,7 @@
   var status = document.getElementById("autosave-status");
   var stopped = false;
   var timer = null;
+  var inflight = null;
 
   function setStatus(text, kind) {
     if (!status) { return; }
@@ -14,9 +15,10 @@
   }
 
   function save() {
+    timer = null;  // fired: nothing is pending any more (else leaving the page would save again)
     if (!form || stopped) { return Promise.resolve(); }
     var data = new FormData(form);
-    return fetch(form.dataset.autosaveUrl, {
+    inflight = fetch(form.dataset.autosaveUrl, {
       method: "POST", body: data, credentials: "same-origin",
       headers: {"X-Requested-With": "XMLHttpRequest"}
     }).then(function (response) {
@@ -34,7 +36,8 @@
       }
     }).catch(function () {
       setStatus(document.documentElement.lang.indexOf("en") === 0 ? "Could not save (offline?)" : "保存失败（网络中断？）", "error");
-    });
+    }).then(function () { inflight = null; });
+    return inflight;
   }
 
   function schedule() {
@@ -58,6 +61,17 @@
     form.querySelectorAll("textarea[data-maxlength]").forEach(function (area) {
       updateCounter(area);
       area.addEventListener("input", function () { updateCounter(area); });
+    });
+    // Submitting the step saves the same values: a pending autosave must not race it (both would
+    // carry the same version and one would be refused as a conflict). One already on its way is
+    // awaited, so the submission carries the version it answers with.
+    form.addEventListener("submit", function (event) {
+      if (timer) { clearTimeout(timer); timer = null; }
+      if (inflight) {
+        event.preventDefault();
+        var submitter = event.submitter;
+        inflight.then(function () { form.requestSubmit(submitter || undefined); });
+      }
     });
     window.addEventListener("beforeunload", function () {
       if (timer) { clearTimeout(timer); navigator.sendBeacon && navigator.sendBeacon(form.dataset.autosaveUrl, new FormData(form)); }
