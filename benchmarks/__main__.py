@@ -17,7 +17,13 @@ def main():
         sys.exit(f"BENCH_SCALE must be one of {', '.join(SCALES)}")
     os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL",
                                                 "postgres://postgres@127.0.0.1:5432/award_bench")
-    os.environ.pop("REDIS_URL", None)  # chunks run in this process, one after the other
+    workers = int(os.environ.get("BENCH_WORKERS", "2"))
+    if workers:
+        # Screening and evaluation run as in production: a chord of chunk tasks on real Celery
+        # workers through Redis (a database number of its own).
+        os.environ["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
+    else:
+        os.environ.pop("REDIS_URL", None)  # chunks run in this process, one after the other
     os.environ.setdefault("SECRET_KEY", "benchmark-only")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "award_portal.settings")
     from . import bigdata_bench

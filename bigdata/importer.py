@@ -229,16 +229,15 @@ def severity(typed: pa.Table, record_type: str) -> np.ndarray:
 
 
 def match(typed: pa.Table) -> tuple[pa.Table, dict]:
-    """Add organization_id and match_method: by credit code, then by normalised name."""
-    codes, ids = zip(*Organization.objects.values_list("credit_code", "id")) if Organization.objects.exists() \
-        else ((), ())
-    index = pc.index_in(typed["credit_code"], value_set=pa.array(list(codes), pa.string()))
-    org_ids = pc.take(pa.array(list(ids), pa.int64()), index) if len(ids) else pa.nulls(typed.num_rows, pa.int64())
-    org_np = org_ids.to_numpy(zero_copy_only=False)
-    matched = ~np.isnan(org_np.astype(float)) if org_np.dtype.kind == "f" else ~pd.isna(org_np)
-    method = np.where(matched, "code", "")
-    result = pd.Series(org_np, dtype="Int64")
-    unmatched = np.flatnonzero(~matched)
+    """Add organization_id and match_method: by credit code (a hash lookup over the column), then,
+    for the rows left over, by normalised name (only names that identify one organisation)."""
+    pairs = list(Organization.objects.values_list("credit_code", "id"))
+    codes = pa.array([c for c, _ in pairs], pa.string())
+    ids = pa.array([i for _, i in pairs], pa.int64())
+    org_ids = pc.take(ids, pc.index_in(typed["credit_code"], value_set=codes))
+    method = pc.if_else(pc.is_valid(org_ids), "code", "")
+    unmatched = np.flatnonzero(_np(pc.is_null(org_ids)))
+    by_name_count = 0
     if len(unmatched):
         names = {}
         for org_id, name in Organization.objects.values_list("id", "name"):
@@ -247,12 +246,18 @@ def match(typed: pa.Table) -> tuple[pa.Table, dict]:
         subset = normalise_names(pd.Series(typed["org_name"].take(pa.array(unmatched)).to_pylist()))
         by_name = subset.map(unique_names).to_numpy()
         hit = ~pd.isna(by_name)
-        result.iloc[unmatched[hit]] = by_name[hit].astype("int64")
-        method[unmatched[hit]] = "name"
-    typed = typed.append_column("organization_id", pa.array(result, pa.int64(), from_pandas=True))
-    typed = typed.append_column("match_method", pa.array(method, pa.string()))
-    return typed, {"code": int((method == "code").sum()), "name": int((method == "name").sum()),
-                   "unmatched": int((method == "").sum())}
+        if hit.any():
+            values = pd.array(org_ids.to_numpy(zero_copy_only=False), dtype="Int64")
+            values[unmatched[hit]] = by_name[hit].astype("int64")
+            org_ids = pa.array(values, pa.int64(), from_pandas=True)
+            method_np = np.asarray(method.to_numpy(zero_copy_only=False), dtype=object)
+            method_np[unmatched[hit]] = "name"
+            method = pa.array(method_np, pa.string())
+            by_name_count = int(hit.sum())
+    typed = typed.append_column("organization_id", org_ids).append_column("match_method", method)
+    code_count = typed.num_rows - len(unmatched)
+    return typed, {"code": code_count, "name": by_name_count,
+                   "unmatched": len(unmatched) - by_name_count}
 
 
 STAGING_SQL = """

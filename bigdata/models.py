@@ -294,10 +294,15 @@ class Flag(models.Model):
         CONFIRMED = "confirmed", _("Confirmed")
         DISMISSED = "dismissed", _("Dismissed")
 
-    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="flags")
+    # Screening writes tens of thousands of flags per run: only the indexes in Meta, which cover
+    # every query (by run, by organisation), no extra single-column ones.
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="flags", db_index=False,
+                            db_constraint=False)
     organization = models.ForeignKey("applications.Organization", on_delete=models.CASCADE, related_name="+",
+                                     db_index=False,
                                      db_constraint=False)
-    rule = models.ForeignKey(ScreeningRule, on_delete=models.PROTECT, related_name="flags")
+    rule = models.ForeignKey(ScreeningRule, on_delete=models.PROTECT, related_name="flags", db_index=False,
+                             db_constraint=False)
     outcome = models.CharField(max_length=16, choices=ScreeningRule.Outcome.choices)
     record_count = models.PositiveIntegerField()
     first_on = models.DateField()
@@ -307,7 +312,8 @@ class Flag(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
-    carried_from = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    carried_from = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                     db_constraint=False, db_index=False)
     records = models.ManyToManyField(PublicRecord, through="FlagEvidence", related_name="+")
 
     class Meta:
@@ -319,8 +325,11 @@ class Flag(models.Model):
 
 
 class FlagEvidence(models.Model):
-    flag = models.ForeignKey(Flag, on_delete=models.CASCADE, related_name="evidence", db_constraint=False)
-    record = models.ForeignKey(PublicRecord, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    # The unique (flag, record) index serves every lookup (a flag's evidence).
+    flag = models.ForeignKey(Flag, on_delete=models.CASCADE, related_name="evidence", db_constraint=False,
+                             db_index=False)
+    record = models.ForeignKey(PublicRecord, on_delete=models.CASCADE, related_name="+", db_constraint=False,
+                               db_index=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["flag", "record"], name="evidence_unique")]
@@ -329,8 +338,10 @@ class FlagEvidence(models.Model):
 class IndicatorScore(models.Model):
     """The big-data evaluation of one organisation in one evaluation run (0–100)."""
 
-    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="scores")
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="scores", db_index=False,
+                            db_constraint=False)
     organization = models.ForeignKey("applications.Organization", on_delete=models.CASCADE, related_name="+",
+                                     db_index=False,
                                      db_constraint=False)
     score = models.DecimalField(max_digits=5, decimal_places=2)
     components = models.JSONField(default=dict)
