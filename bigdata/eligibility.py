@@ -12,6 +12,12 @@ def _evaluate(ctx, params) -> Verdict:
     run = latest_run(ctx.program)
     if run is None:
         return doubtful(_("No big-data screening run has been completed for this program yet."))
+    org_id = ctx.organization.pk
+    # A run covers the organisations registered when it was created (its chunks' id ranges); one
+    # registered later has no flags because it was never screened, not because it is clean.
+    if not run.chunks.filter(org_from__lte=org_id, org_to__gte=org_id).exists():
+        return doubtful(_("The organisation was not screened in screening run %(version)s (it registered "
+                          "later); start a new screening run.") % {"version": run.version})
     flags = list(Flag.objects.filter(run=run, organization=ctx.organization).select_related("rule"))
     disqualifying = [f for f in flags if f.outcome == ScreeningRule.Outcome.DISQUALIFYING]
     confirmed = [f for f in disqualifying if f.decision == Flag.Decision.CONFIRMED]
