@@ -1,0 +1,300 @@
+"""Runs over time: versions, the office's decisions on flags and their carry-over into re-runs,
+and a chunk that fails and is resumed.
+
+A re-run keeps a dismissed or confirmed decision unless a record appears in the flag's
+evidence that the earlier flag did not have; then the flag waits for a decision again.
+"""
+
+import datetime
+import random
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError, IntegrityError, transaction
+
+from applications import uscc
+from applications.models import AwardProgram
+from award_portal.audit import audit_events_for
+from bigdata import screening
+from bigdata.models import Flag, FlagEvidence, PublicRecord, Run
+from bigdata.screening import flag_decide
+from bigdata.services import run_resume, run_start
+
+from ..applications.factories import make_org
+from .support import REF, import_rows, load_programs, row_for
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+DISMISS_REASON = "经核实，该记录已于2024年5月完成信用修复，移出决定尚未同步。"
+
+
+@pytest.fixture
+def office(make_user):
+    return make_user(role="office")
+
+
+@pytest.fixture
+def beijing():
+    load_programs()
+    return AwardProgram.objects.get(code="beijing")
+
+
+def listed(org, **fields):
+    """A still-listed serious-dishonesty entry: the Beijing rule "dishonesty-current" flags it."""
+    return row_for(org, **{"occurred_on": D(2023, 3, 1), "grade": "市场监督管理严重违法失信名单", **fields})
+
+
+def screen(program, office, **kwargs):
+    run = run_start(program=program, actor=office, reference_date=REF, **kwargs)
+    assert run.status == Run.Status.SUCCEEDED, run.message
+    return run
+
+
+def the_flag(run, org):
+    return Flag.objects.get(run=run, organization=org, rule__code="dishonesty-current")
+
+
+# --- Carry-over of decisions ------------------------------------------------------------------
+
+
+def test_dismissed_flag_stays_dismissed_in_a_rerun_without_new_evidence(beijing, office):
+    org = make_org()
+    import_rows("gov-dishonesty", [listed(org)])
+    v1 = screen(beijing, office)
+    first = flag_decide(flag_id=the_flag(v1, org).pk, decision="dismissed", reason=DISMISS_REASON, actor=office)
+
+    v2 = screen(beijing, office)
+
+    again = the_flag(v2, org)
+    assert (v1.version, v2.version) == (1, 2)
+    assert (again.decision, again.decision_reason, again.decided_by, again.decided_at, again.carried_from) == (
+        Flag.Decision.DISMISSED, DISMISS_REASON, office, first.decided_at, first)
+    assert list(again.records.all()) == list(first.records.all())
+    # The first version is kept as it was.
+    assert the_flag(v1, org).decision == Flag.Decision.DISMISSED
+    assert list(Run.objects.filter(program=beijing).order_by("version").values_list("version", "status")) == [
+        (1, "succeeded"), (2, "succeeded")]
+
+
+def test_new_evidence_reopens_a_dismissed_flag(beijing, office):
+    org = make_org()
+    import_rows("gov-dishonesty", [listed(org)])
+    v1 = screen(beijing, office)
+    flag_decide(flag_id=the_flag(v1, org).pk, decision="dismissed", reason=DISMISS_REASON, actor=office)
+    import_rows("gov-dishonesty", [listed(org, occurred_on=D(2024, 5, 20), grade="统计严重失信企业")])
+
+    v2 = screen(beijing, office)
+
+    again = the_flag(v2, org)
+    assert (again.decision, again.decision_reason, again.decided_by, again.carried_from, again.record_count) == (
+        Flag.Decision.PENDING, "", None, None, 2)
+    # A third run without anything new keeps the flag open: v2's pending state is what carries on,
+    # not the older dismissal.
+    v3 = screen(beijing, office)
+    assert (the_flag(v3, org).decision, the_flag(v3, org).carried_from) == (Flag.Decision.PENDING, None)
+
+
+def test_confirmed_flag_stays_confirmed_in_a_rerun(beijing, office):
+    org = make_org()
+    import_rows("gov-dishonesty", [listed(org)])
+    v1 = screen(beijing, office)
+    first = flag_decide(flag_id=the_flag(v1, org).pk, decision="confirmed", reason="名单有效，不符合申报条件。",
+                        actor=office)
+
+    v2 = screen(beijing, office)
+
+    again = the_flag(v2, org)
+    assert (again.decision, again.decision_reason, again.carried_from) == (
+        Flag.Decision.CONFIRMED, "名单有效，不符合申报条件。", first)
+
+
+def test_decision_is_kept_when_evidence_only_shrinks(beijing, office):
+    org = make_org()
+    import_rows("gov-dishonesty", [listed(org), listed(org, occurred_on=D(2023, 9, 1), removed_on=D(2025, 1, 1))])
+    v1 = screen(beijing, office)
+    flag_decide(flag_id=the_flag(v1, org).pk, decision="dismissed", reason=DISMISS_REASON, actor=office)
+
+    # A year later the second entry has been removed: less evidence, nothing new.
+    v2 = run_start(program=beijing, actor=office, reference_date=D(2025, 6, 30))
+
+    again = the_flag(v2, org)
+    assert (the_flag(v1, org).record_count, again.record_count) == (2, 1)
+    assert (again.decision, again.carried_from) == (Flag.Decision.DISMISSED, the_flag(v1, org))
+
+
+def test_decisions_of_other_organisations_and_programs_do_not_carry_over(beijing, office):
+    org, other = make_org(), make_org()
+    import_rows("gov-dishonesty", [listed(org), listed(other)])
+    v1 = screen(beijing, office)
+    flag_decide(flag_id=the_flag(v1, org).pk, decision="dismissed", reason=DISMISS_REASON, actor=office)
+    anhui = screen(AwardProgram.objects.get(code="anhui"), office)
+
+    v2 = screen(beijing, office)
+
+    assert (the_flag(v2, org).decision, the_flag(v2, other).decision, the_flag(anhui, org).decision) == (
+        Flag.Decision.DISMISSED, Flag.Decision.PENDING, Flag.Decision.PENDING)
+    assert anhui.version == 1
+
+
+# --- Deciding a flag --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["applicant", "expert", "recommender", "guidance", "supervisor", "committee", None])
+def test_only_the_office_decides_a_flag(beijing, office, make_user, role):
+    org = make_org()
+    import_rows("gov-dishonesty", [listed(org)])
+    flag = the_flag(screen(beijing, office), org)
+
+    with pytest.raises(PermissionDenied):
+        flag_decide(flag_id=flag.pk, decision="dismissed", reason=DISMISS_REASON, actor=make_user(role=role))
+
+    flag.refresh_from_db()
+    assert (flag.decision, flag.decided_by) == (Flag.Decision.PENDING, None)
+    assert not audit_events_for(org).filter(action__startswith="bigdata.flag_").exists()
+
+
+@pytest.mark.parametrize(("decision", "reason"), [("dismissed", ""), ("dismissed", "  \n "),
+                                                  ("confirmed", ""), ("pending", "重新审查"), ("deleted", "重复")])
+def test_a_decision_needs_a_known_outcome_and_a_reason(beijing, office, decision, reason):
+    org = make_org()
+    import_rows("gov-dishonesty", [listed(org)])
+    flag = the_flag(screen(beijing, office), org)
+
+    with pytest.raises(ValidationError):
+        flag_decide(flag_id=flag.pk, decision=decision, reason=reason, actor=office)
+
+    flag.refresh_from_db()
+    assert (flag.decision, flag.decision_reason) == (Flag.Decision.PENDING, "")
+
+
+def test_a_decision_writes_an_audit_event(beijing, office):
+    org = make_org()
+    import_rows("gov-dishonesty", [listed(org)])
+    flag = the_flag(screen(beijing, office), org)
+
+    flag_decide(flag_id=flag.pk, decision="dismissed", reason=f"  {DISMISS_REASON} ", actor=office)
+
+    events = audit_events_for(org).filter(action__startswith="bigdata.flag_")
+    assert [(e.action, e.actor, e.role, e.before, e.after) for e in events] == [
+        ("bigdata.flag_dismissed", office, "office", {"decision": "pending"},
+         {"flag": flag.pk, "rule": "dishonesty-current", "decision": "dismissed", "reason": DISMISS_REASON})]
+
+
+# --- A failing chunk, and its resumption ------------------------------------------------------
+
+
+class _FailingConnection:
+    """The screening module's `connection`, failing the evidence insert of the n-th chunk once."""
+
+    def __init__(self, real, fail_on_call):
+        self.real, self.calls, self.fail_on_call = real, 0, fail_on_call
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+    def cursor(self):
+        return _FailingCursor(self.real.cursor(), self)
+
+
+class _FailingCursor:
+    def __init__(self, cursor, owner):
+        self.cursor, self.owner = cursor, owner
+
+    def __enter__(self):
+        self.cursor.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self.cursor.__exit__(*exc)
+
+    def __getattr__(self, name):
+        return getattr(self.cursor, name)
+
+    def execute(self, sql, params=None):
+        if sql is screening.EVIDENCE_SQL:
+            self.owner.calls += 1
+            if self.owner.calls == self.owner.fail_on_call:
+                # After the flags of the chunk were inserted: the chunk's transaction must undo them.
+                raise DatabaseError("simulated: could not serialize access due to concurrent update")
+        return self.cursor.execute(sql, params)
+
+
+def flag_rows(run):
+    return sorted((f.organization_id, f.rule_id, tuple(sorted(f.records.values_list("id", flat=True))))
+                  for f in Flag.objects.filter(run=run))
+
+
+def test_failed_chunk_fails_the_run_naming_it_and_resume_completes_without_duplicates(beijing, office,
+                                                                                       monkeypatch):
+    orgs = [make_org() for _ in range(5)]
+    import_rows("gov-dishonesty", [listed(org) for org in orgs])
+    import_rows("gov-abnormal", [row_for(orgs[2], occurred_on=D(2024, 1, 2))])
+    monkeypatch.setattr(screening, "connection", _FailingConnection(screening.connection, fail_on_call=2))
+
+    failed = run_start(program=beijing, actor=office, reference_date=REF, chunk_orgs=2)
+
+    chunks = {c.index: c for c in failed.chunks.all()}
+    assert (failed.status, failed.message, failed.chunks_done, failed.chunks_total) == (
+        Run.Status.FAILED, "chunks not done: [1]", 2, 3)
+    assert [chunks[i].status for i in range(3)] == ["done", "failed", "done"]
+    assert chunks[1].error == "DatabaseError: simulated: could not serialize access due to concurrent update"
+    # The failed chunk (organisations 3 and 4) left nothing behind.
+    assert {f.organization_id for f in Flag.objects.filter(run=failed)} == {orgs[0].pk, orgs[1].pk, orgs[4].pk}
+
+    resumed = run_resume(run_id=failed.pk, actor=office)
+
+    assert (resumed.status, resumed.message, resumed.chunks_done, resumed.progress, resumed.version) == (
+        Run.Status.SUCCEEDED, "", 3, 100, 1)
+    assert set(resumed.chunks.values_list("status", flat=True)) == {"done"}
+    clean = screen(beijing, office, chunk_orgs=2)
+    assert flag_rows(resumed) == flag_rows(clean)
+    assert resumed.flags_count == clean.flags_count == Flag.objects.filter(run=resumed).count() == 6
+    assert FlagEvidence.objects.filter(flag__run=resumed).count() == 6
+    assert list(Run.objects.filter(program=beijing).order_by("version").values_list("version", flat=True)) == [1, 2]
+
+
+def test_resuming_a_finished_run_changes_nothing(beijing, office):
+    org = make_org()
+    import_rows("gov-dishonesty", [listed(org)])
+    run = screen(beijing, office)
+    before = flag_rows(run)
+
+    again = run_resume(run_id=run.pk, actor=office)
+    screening.screen_chunk(chunk_id=run.chunks.get().pk)  # a redelivered task of a done chunk
+
+    assert (again.status, again.chunks_done, flag_rows(again)) == (Run.Status.SUCCEEDED, 1, before)
+
+
+def test_resume_is_for_the_office_only(beijing, office, make_user):
+    run = screen(beijing, office)
+    with pytest.raises(PermissionDenied):
+        run_resume(run_id=run.pk, actor=make_user(role="supervisor"))
+    with pytest.raises(PermissionDenied):
+        run_start(program=beijing, actor=make_user(role="guidance"), reference_date=REF)
+    assert Run.objects.count() == 1
+
+
+def test_a_flag_is_unique_per_run_organisation_and_rule(beijing, office):
+    org = make_org()
+    import_rows("gov-dishonesty", [listed(org)])
+    flag = the_flag(screen(beijing, office), org)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Flag.objects.create(run=flag.run, organization=org, rule=flag.rule, outcome=flag.outcome, record_count=1,
+                            first_on=flag.first_on, last_on=flag.last_on)
+
+
+def test_record_imported_before_its_organisation_registers_is_matched_at_the_next_run(beijing, office):
+    code = uscc.generate(random.Random(4242), region="110105")
+    import_rows("gov-dishonesty", [{"source_record_id": "EARLY-1", "credit_code": code, "org_name": "北京晚到科技有限公司",
+                                    "occurred_on": D(2023, 3, 1), "grade": "统计严重失信企业"}])
+    record = PublicRecord.objects.get(source_record_id="EARLY-1")
+    assert (record.organization, record.match_method) == (None, "")
+    org = make_org(code, name="北京晚到科技有限公司")
+
+    run = screen(beijing, office)
+
+    record.refresh_from_db()
+    assert (record.organization, record.match_method) == (org, "code")
+    assert flag_rows(run) == [(org.pk, the_flag(run, org).rule_id, (record.pk,))]
