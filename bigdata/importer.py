@@ -12,12 +12,12 @@ On PostgreSQL the valid rows go through `COPY` into a temporary staging table an
 `INSERT … SELECT … ON CONFLICT DO NOTHING`; on SQLite through `bulk_create`.
 """
 
+import csv
+import datetime
 import hashlib
 import io
 import time
 from pathlib import Path
-
-import csv
 
 import numpy as np
 import pandas as pd
@@ -100,10 +100,37 @@ def decode(data: bytes) -> tuple[str, str]:
 
 def read_table(data: bytes, file_name: str) -> tuple[pa.Table, str]:
     if file_name.lower().endswith((".xlsx", ".xlsm")):
-        frame = pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False, engine="openpyxl").fillna("")
-        frame.columns = [str(c).strip() for c in frame.columns]
-        return pa.Table.from_pandas(frame.astype(str), preserve_index=False), "xlsx"
+        return read_excel(data), "xlsx"
     return decode_table(data)
+
+
+def _cell_text(value) -> str:
+    """An Excel cell as the text a CSV would carry: date cells as YYYY-MM-DD, whole numbers
+    without a decimal point (amounts keep theirs)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_excel(data: bytes) -> pa.Table:
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = [_cell_text(c).strip() for c in next(rows, ())]
+    columns = [[] for _ in header]
+    for row in rows:
+        if not any(cell is not None and str(cell).strip() for cell in row):
+            continue  # Excel often carries empty formatted rows at the end
+        for index in range(len(header)):
+            columns[index].append(_cell_text(row[index]) if index < len(row) else "")
+    return pa.table({name: pa.array(values, pa.string()) for name, values in zip(header, columns, strict=True)})
 
 
 def map_columns(table: pa.Table, source: RecordSource) -> pa.Table:
@@ -128,8 +155,12 @@ def _np(mask) -> np.ndarray:
 
 
 def _dates(column: pa.ChunkedArray, date_format: str):
-    parsed = pc.strptime(column, format=date_format or "%Y-%m-%d", unit="s", error_is_null=True)
-    return pc.cast(parsed, pa.date32())
+    """Parsed dates; null where unreadable. strptime rolls impossible days over (2024-02-30
+    would become 2024-03-01), so a date must also format back to exactly what was written."""
+    fmt = date_format or "%Y-%m-%d"
+    parsed = pc.strptime(column, format=fmt, unit="s", error_is_null=True)
+    same = pc.equal(pc.strftime(parsed, format=fmt), column)
+    return pc.cast(pc.if_else(same, parsed, pa.scalar(None, parsed.type)), pa.date32())
 
 
 def validate(table: pa.Table, source: RecordSource) -> tuple[pa.Table, np.ndarray]:
@@ -290,7 +321,9 @@ def _copy_insert(typed: pa.Table, source: RecordSource, batch: ImportBatch) -> i
         cursor.execute(STAGING_SQL)
         cursor.copy_expert("COPY record_staging FROM STDIN WITH (FORMAT csv)", _csv_stream(typed.select(STORED)))
         cursor.execute(INSERT_SQL, [source.pk, batch.pk])
-        return cursor.rowcount
+        inserted = cursor.rowcount
+        cursor.execute("DROP TABLE record_staging")  # several imports may share one transaction
+        return inserted
 
 
 def _load_new_partition(cursor, typed, source, batch, partition) -> int:

@@ -112,9 +112,6 @@ def test_accept_partial_imports_the_valid_rows_and_reports_the_others():
         ("P-1", org.pk, org.credit_code), ("P-2", other.pk, other.credit_code)]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bigdata.importer parses dates with pyarrow.compute.strptime, which rolls impossible days over "
-    "(2024-02-30 becomes 2024-03-01) instead of returning null"))
 @pytest.mark.parametrize(("field", "value", "reason"), [
     ("occurred_on", "2023-02-29", "日期无法识别（应为YYYY-MM-DD）"),
     ("occurred_on", "2024-04-31", "日期无法识别（应为YYYY-MM-DD）"),
@@ -229,9 +226,6 @@ def test_excel_file_imports():
         (org.pk, D(2023, 5, 10), "2.00", "无照经营"), (other.pk, D(2023, 5, 10), "12.50", "")])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bigdata.importer.read_table reads Excel with dtype=str, so a date cell arrives as "
-    "'2023-05-10 00:00:00' and is rejected as an unreadable date"))
 def test_excel_file_with_date_cells_imports():
     """Excel writes dates as date cells, not text."""
     org = make_org()
@@ -282,9 +276,6 @@ def test_the_same_record_id_in_another_source_is_another_record():
     assert (batch.rows_imported, PublicRecord.objects.count()) == (1, 2)
 
 
-@pytest.mark.xfail(connection.vendor == "postgresql", strict=True, reason=(
-    "bigdata.importer._copy_insert creates the TEMP TABLE record_staging ON COMMIT DROP; a second "
-    "import before the outer transaction commits fails with 'relation \"record_staging\" already exists'"))
 def test_several_imports_in_one_transaction():
     """Several imports of one source inside one outer transaction: a caller that wraps its work in
     transaction.atomic (as `load_demo` wraps every app's demo), or ATOMIC_REQUESTS."""
