@@ -123,7 +123,7 @@ def run(orgs, records, *, scale):
     # Floor 1: PostgreSQL's own COPY of the same files into plain text tables.
     copy_seconds = 0.0
     with connection.cursor() as cursor:
-        for code, path in files.items():
+        for path in files.values():
             header = path.open(encoding="utf-8").readline().strip().split(",")
             columns = ", ".join(f'c{i} text' for i in range(len(header)))
             cursor.execute(f"DROP TABLE IF EXISTS raw_copy; CREATE TABLE raw_copy ({columns})")

@@ -41,7 +41,7 @@ def load():
     by_name = {o.name: o for o in orgs}
     day = lambda n: (today - datetime.timedelta(days=n)).isoformat()  # noqa: E731
     rows = {code: [] for code in RecordSource.objects.values_list("code", flat=True)}
-    for i, org in enumerate(orgs):
+    for org in orgs:
         base = {"credit_code": org.credit_code, "org_name": org.name}
         for k in range(rng.randint(0, 4)):
             rows["consumer-complaint"].append({**base, "source_record_id": f"CPL-{org.pk}-{k}", "occurred_on": day(rng.randint(10, 900)),

@@ -248,7 +248,8 @@ def severity(typed: pa.Table, record_type: str) -> np.ndarray:
         return np.select([dishonest & listed, dishonest], [Severity.VETO, Severity.HIGH], Severity.MEDIUM)
     if record_type == RecordType.PENALTY:
         amount = pc.fill_null(typed["amount_10k"], 0.0).to_numpy()
-        return np.select([grade_in(HIGH_PENALTY) | (amount >= 10), amount > 0],
+        heavy = _np(pc.match_substring_regex(grade, "|".join(HIGH_PENALTY)))  # also in "罚款、责令停产停业"
+        return np.select([heavy | (amount >= 10), amount > 0],
                          [Severity.HIGH, Severity.MEDIUM], Severity.LOW)
     if record_type == RecordType.ABNORMAL_OPERATION:
         return np.where(listed, Severity.MEDIUM, Severity.LOW)

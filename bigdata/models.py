@@ -119,6 +119,9 @@ class RejectedRow(models.Model):
     class Meta:
         ordering = ["batch", "row_number"]
 
+    def __str__(self):
+        return f"{self.batch_id} row {self.row_number}: {self.reason}"
+
 
 class PublicRecord(models.Model):
     # No database-level foreign keys on this table: per-row constraint triggers would dominate a
@@ -169,14 +172,15 @@ class BilingualDescription(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self):
+        return self.description
+
     @property
     def description(self):
         if (get_language() or "zh-hans").startswith("en") and self.description_en:
             return self.description_en
         return self.description_zh
 
-    def __str__(self):
-        return self.description
 
 
 class ScreeningRule(BilingualDescription):
@@ -219,6 +223,9 @@ class EvaluationProfile(models.Model):
     class Meta:
         verbose_name = _("big-data evaluation profile")
         verbose_name_plural = _("big-data evaluation profiles")
+
+    def __str__(self):
+        return f"{self.program}"
 
 
 class Run(models.Model):
@@ -285,6 +292,9 @@ class RunChunk(models.Model):
         ordering = ["run", "index"]
         constraints = [models.UniqueConstraint(fields=["run", "index"], name="chunk_index_unique")]
 
+    def __str__(self):
+        return f"{self.run_id}#{self.index}"
+
 
 class Flag(models.Model):
     """One organisation meeting one screening rule in one run, with the records behind it."""
@@ -323,6 +333,9 @@ class Flag(models.Model):
         verbose_name = _("flag")
         verbose_name_plural = _("flags")
 
+    def __str__(self):
+        return f"{self.rule} · {self.organization_id}"
+
 
 class FlagEvidence(models.Model):
     # The unique (flag, record) index serves every lookup (a flag's evidence).
@@ -333,6 +346,9 @@ class FlagEvidence(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["flag", "record"], name="evidence_unique")]
+
+    def __str__(self):
+        return f"{self.flag_id} ← {self.record_id}"
 
 
 class IndicatorScore(models.Model):
@@ -349,6 +365,9 @@ class IndicatorScore(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "organization"], name="score_unique")]
 
+    def __str__(self):
+        return f"{self.organization_id}: {self.score}"
+
 
 class RunRule(models.Model):
     """A screening rule as applied in one run: its window resolved to a date, one row per grade.
@@ -361,9 +380,12 @@ class RunRule(models.Model):
     rule = models.ForeignKey(ScreeningRule, on_delete=models.PROTECT, related_name="+")
     record_type = models.CharField(max_length=24)
     outcome = models.CharField(max_length=16)
-    grade = models.CharField(max_length=16, null=True)
+    grade = models.CharField(max_length=16, null=True)  # noqa: DJ001  (NULL: any grade)
     since = models.DateField(null=True)
     only_current = models.BooleanField(default=False)
     min_severity = models.SmallIntegerField(default=0)
     amount_min = models.DecimalField(max_digits=14, decimal_places=2, null=True)
     min_count = models.PositiveSmallIntegerField(default=1)
+
+    def __str__(self):
+        return f"{self.run_id}: {self.rule_id}"

@@ -27,4 +27,4 @@ def bigdata_panel(application, user):
               .values("record_type").annotate(n=Count("id")).order_by("record_type")}
     return "bigdata/_application_panel.html", {
         "run": run, "flags": flags, "score": score, "record_counts": sorted(counts.items()), "organization": org,
-        "can_decide": can_read_everything(user) and not has_role(user, Role.SUPERVISOR)}
+        "can_open": can_read_everything(user) or has_role(user, Role.GUIDANCE)}

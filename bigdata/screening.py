@@ -169,6 +169,8 @@ def sources_sql(record_types) -> str:
 def screen_chunk(*, chunk_id: int) -> int:
     """Compute one chunk (idempotent: a retry replaces what a failed attempt left)."""
     started = time.perf_counter()
+    # Counted outside the chunk's transaction, so that failed attempts are counted too.
+    RunChunk.objects.filter(pk=chunk_id).update(attempts=F("attempts") + 1)
     chunk = RunChunk.objects.select_related("run").get(pk=chunk_id)
     if chunk.status == RunChunk.Status.DONE:
         return 0
@@ -178,7 +180,9 @@ def screen_chunk(*, chunk_id: int) -> int:
               "prev": prev.pk if prev else -1}
     sources = sources_sql(run.run_rules.values_list("record_type", flat=True))
     with transaction.atomic():
-        RunChunk.objects.filter(pk=chunk.pk).update(attempts=F("attempts") + 1)
+        # A redelivered task waits here for the first delivery and then finds the chunk done.
+        if RunChunk.objects.select_for_update().get(pk=chunk.pk).status == RunChunk.Status.DONE:
+            return 0
         with connection.cursor() as cursor:
             for sql in CLEAR_SQL:
                 cursor.execute(sql, params)

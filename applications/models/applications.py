@@ -67,6 +67,9 @@ class StateChange(models.Model):
         verbose_name = _("state change")
         verbose_name_plural = _("state changes")
 
+    def __str__(self):
+        return f"{self.application_id}: {self.from_state} → {self.to_state}"
+
 
 class RuleResult(models.Model):
     """The outcome of one eligibility rule for one application, and the office's decision on it."""
@@ -94,6 +97,9 @@ class RuleResult(models.Model):
         verbose_name = _("eligibility result")
         verbose_name_plural = _("eligibility results")
 
+
+    def __str__(self):
+        return f"{self.rule}: {self.outcome}"
     @property
     def effective_outcome(self):
         """The outcome after the office's decision on a failing or doubtful result."""

@@ -34,6 +34,9 @@ class KeyFigure(models.Model):
         verbose_name = _("key figures")
         verbose_name_plural = _("key figures")
 
+
+    def __str__(self):
+        return f"{self.application_id} {self.year}"
     REQUIRED = ("revenue_10k", "profit_10k", "tax_10k", "employees")
 
     def is_complete(self) -> bool:
@@ -53,6 +56,9 @@ class SelfAssessment(models.Model):
         verbose_name = _("self-assessment section")
         verbose_name_plural = _("self-assessment sections")
 
+
+    def __str__(self):
+        return f"{self.application_id} {self.category}"
     #: Length limits in characters (Chinese text: roughly 100 characters per category point).
     MIN_CHARS = 200
 
@@ -106,6 +112,9 @@ class CommitmentLetter(models.Model):
         verbose_name = _("commitment letter")
         verbose_name_plural = _("commitment letters")
 
+    def __str__(self):
+        return f"{self.signer_name} ({self.signer_title})"
+
 
 class Recommendation(models.Model):
     """The recommending authority's endorsement (推荐意见 with its stamped form) or its return."""
@@ -128,6 +137,9 @@ class Recommendation(models.Model):
         verbose_name = _("recommendation")
         verbose_name_plural = _("recommendations")
 
+    def __str__(self):
+        return f"{self.recommender}: {self.get_outcome_display()}"
+
 
 class Invitation(models.Model):
     """An organisation administrator invites a colleague by e-mail."""
@@ -144,3 +156,7 @@ class Invitation(models.Model):
     class Meta:
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
+
+
+    def __str__(self):
+        return f"{self.email} → {self.organization}"

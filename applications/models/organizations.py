@@ -59,9 +59,10 @@ class Organization(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def is_legal_person(self) -> bool:
-        return self.legal_form not in NON_LEGAL_PERSON_FORMS
+    def save(self, *args, **kwargs):
+        self.region_code = self.credit_code[2:8]
+        self.size_class = self.compute_size_class() or ""
+        super().save(*args, **kwargs)
 
     def clean(self):
         from .. import uscc
@@ -78,10 +79,9 @@ class Organization(models.Model):
                 raise ValidationError({"credit_code": str(exc)}) from exc
             self.credit_code = uscc.normalize(self.credit_code)
 
-    def save(self, *args, **kwargs):
-        self.region_code = self.credit_code[2:8]
-        self.size_class = self.compute_size_class() or ""
-        super().save(*args, **kwargs)
+    @property
+    def is_legal_person(self) -> bool:
+        return self.legal_form not in NON_LEGAL_PERSON_FORMS
 
     def compute_size_class(self) -> str | None:
         from .. import size_class

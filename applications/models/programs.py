@@ -24,14 +24,15 @@ class BilingualName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self):
+        return self.name
+
     @property
     def name(self):
         if (get_language() or "zh-hans").startswith("en") and self.name_en:
             return self.name_en
         return self.name_zh
 
-    def __str__(self):
-        return self.name
 
 
 class CriteriaVersion(BilingualName):

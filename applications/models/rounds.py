@@ -60,3 +60,7 @@ class PhaseChange(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+
+    def __str__(self):
+        return f"{self.round}: {self.from_phase} → {self.to_phase}"
