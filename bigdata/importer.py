@@ -342,7 +342,9 @@ def _load_new_partition(cursor, typed, source, batch, partition) -> int:
     rows = rows.append_column("source_id", pa.array(np.full(n, source.pk, dtype=np.int64)))
     rows = rows.append_column("batch_id", pa.array(np.full(n, batch.pk, dtype=np.int64)))
     cursor.execute(f"CREATE TABLE {partition} (LIKE bigdata_publicrecord INCLUDING DEFAULTS)")
-    cursor.copy_expert(f"COPY {partition} ({', '.join(rows.column_names)}) FROM STDIN WITH (FORMAT csv)",
+    # FREEZE: the partition was created in this transaction, so its rows can be written frozen
+    # (no hint-bit rewrite of every page when screening first reads them).
+    cursor.copy_expert(f"COPY {partition} ({', '.join(rows.column_names)}) FROM STDIN WITH (FORMAT csv, FREEZE true)",
                        _csv_stream(rows))
     cursor.execute(f"ALTER TABLE {partition} ADD CONSTRAINT {partition}_source CHECK (source_id = {int(source.pk)})")
     cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")

@@ -2,12 +2,18 @@
 guidance group and the committee; the review app will show it to assigned experts)."""
 
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
 from award_portal.roles import Role, can_read_everything, has_role
 
 from .evaluation import bigdata_score, combined_score  # noqa: F401
-from .models import Flag, PublicRecord
+from .models import Flag, PublicRecord, RecordType
 from .screening import latest_run
+
+INDICATOR_LABELS = {
+    "complaints": _("Consumer complaints"), "spot_checks": _("Spot checks"), "media": _("Media tone"),
+    "penalties": _("Administrative penalties"), "credit": _("Credit rating"),
+}
 
 
 def can_see_bigdata(user) -> bool:
@@ -23,8 +29,12 @@ def bigdata_panel(application, user):
     flags = (Flag.objects.filter(run=run, organization=org).select_related("rule", "decided_by")
              .order_by("outcome", "rule__code") if run else [])
     score = bigdata_score(org, program)
-    counts = {row["record_type"]: row["n"] for row in PublicRecord.objects.filter(organization=org)
-              .values("record_type").annotate(n=Count("id")).order_by("record_type")}
+    counts = [(RecordType(row["record_type"]).label, row["n"]) for row in PublicRecord.objects.filter(organization=org)
+              .values("record_type").annotate(n=Count("id")).order_by("record_type")]
+    components = []
+    if score is not None:
+        components = [(label, score.components.get(f"{key}_score")) for key, label in INDICATOR_LABELS.items()]
     return "bigdata/_application_panel.html", {
-        "run": run, "flags": flags, "score": score, "record_counts": sorted(counts.items()), "organization": org,
+        "run": run, "flags": flags, "score": score, "components": components, "record_counts": counts,
+        "organization": org,
         "can_open": can_read_everything(user) or has_role(user, Role.GUIDANCE)}

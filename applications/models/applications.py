@@ -70,6 +70,12 @@ class StateChange(models.Model):
     def __str__(self):
         return f"{self.application_id}: {self.from_state} → {self.to_state}"
 
+    @property
+    def role_label(self):
+        from award_portal.roles import Role
+
+        return Role(self.role).label if self.role in Role.values else self.role
+
 
 class RuleResult(models.Model):
     """The outcome of one eligibility rule for one application, and the office's decision on it."""
