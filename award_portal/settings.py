@@ -157,6 +157,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = 60 * 25
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 
+# Organisations per screening chunk: a few chunks per Celery worker process.
+BIGDATA_CHUNK_ORGS = env.int("BIGDATA_CHUNK_ORGS", default=25_000)
+
 # --- Cache ----------------------------------------------------------------------------------
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

@@ -14,6 +14,7 @@ The SQL is the same on PostgreSQL and SQLite: rules are resolved per run into `R
 import datetime
 import time
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -24,7 +25,8 @@ from award_portal.audit import audit_record
 
 from .models import Flag, Run, RunChunk, RunRule
 
-CHUNK_ORGS = 25_000  # coarse chunks: a few per worker, each reading its own share of the pages
+# Coarse chunks: a few per worker, each reading its own share of the pages (settings override).
+CHUNK_ORGS = int(getattr(settings, "BIGDATA_CHUNK_ORGS", 25_000))
 
 RULE_CONDITIONS = """
       AND r.source_id IN ({sources})
