@@ -158,7 +158,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 
 # Organisations per screening chunk: a few chunks per Celery worker process.
-BIGDATA_CHUNK_ORGS = env.int("BIGDATA_CHUNK_ORGS", default=25_000)
+BIGDATA_CHUNK_ORGS = env.int("BIGDATA_CHUNK_ORGS", default=50_000)
 
 # --- Cache ----------------------------------------------------------------------------------
 if REDIS_URL:

@@ -26,7 +26,7 @@ from award_portal.audit import audit_record
 from .models import Flag, Run, RunChunk, RunRule
 
 # Coarse chunks: a few per worker, each reading its own share of the pages (settings override).
-CHUNK_ORGS = int(getattr(settings, "BIGDATA_CHUNK_ORGS", 25_000))
+CHUNK_ORGS = int(getattr(settings, "BIGDATA_CHUNK_ORGS", 50_000))
 
 RULE_CONDITIONS = """
       AND r.source_id IN ({sources})
