@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from award_portal.audit import audit_record
 from award_portal.middleware import client_ip, current_request
-from award_portal.roles import can_read_everything
 
 from . import forms as step_forms
 from .enums import EDITABLE_STATES, Action
@@ -22,9 +21,9 @@ from .models import (
     Attachment,
     CommitmentLetter,
     KeyFigure,
-    Membership,
     SelfAssessment,
 )
+from .permissions import can_download, is_member
 from .uploads import check_upload
 from .workflow import application_transition
 
@@ -46,10 +45,6 @@ class DraftConflict(Exception):
         super().__init__(_("This application was changed in another window or by a colleague at %(time)s. "
                            "Reload the page to see the latest version; your last changes here were not saved.")
                          % {"time": timezone.localtime(application.updated_at).strftime("%H:%M:%S")})
-
-
-def is_member(user, application) -> bool:
-    return Membership.objects.filter(user=user, organization_id=application.organization_id).exists()
 
 
 def _lock_editable(application_id, actor, version):
@@ -203,12 +198,6 @@ def attachment_remove(*, attachment_id: int, actor):
     audit_record(action="attachment.remove", obj=application, actor=actor, before={"name": name})
 
 
-def can_download(user, attachment) -> bool:
-    from .selectors import applications_visible_to
-
-    return applications_visible_to(user).filter(pk=attachment.application_id).exists()
-
-
 def attachment_open(*, attachment_id: int, actor):
     """Open a confidential file for download, writing the download to the audit trail."""
     attachment = Attachment.objects.select_related("application").get(pk=attachment_id)
@@ -254,11 +243,3 @@ def application_submit(*, application_id: int, actor, version=None) -> Applicati
                             for f in ["credit_code", "name"] + step_forms.ORG_FIELDS}
     application.save(update_fields=["snapshot", "updated_at"])
     return application_transition(application_id=application.pk, action=Action.SUBMIT, actor=actor)
-
-
-def can_view_rule_results(user, application) -> bool:
-    """Office and supervisors always; the applicant once the office has decided eligibility."""
-    if can_read_everything(user):
-        return True
-    return is_member(user, application) and application.state not in (
-        "draft", "submitted", "returned", "recommended", "withdrawn")

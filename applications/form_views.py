@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import drafts, recommendation, selectors, services
+from . import drafts, permissions, recommendation, selectors, services
 from . import forms as step_forms
 from .enums import EDITABLE_STATES
 from .models import Attachment, Membership, Round, RuleResult
@@ -19,7 +19,7 @@ from .models import Attachment, Membership, Round, RuleResult
 
 def _own_application(user, pk):
     application = get_object_or_404(selectors.applications_visible_to(user), pk=pk)
-    if not drafts.is_member(user, application):
+    if not permissions.is_member(user, application):
         raise PermissionDenied
     return application
 
@@ -146,7 +146,7 @@ def attachment_delete(request, pk):
 @login_required
 def attachment_download(request, pk):
     attachment = get_object_or_404(Attachment, pk=pk)
-    if not drafts.can_download(request.user, attachment):
+    if not permissions.can_download(request.user, attachment):
         raise Http404  # do not reveal that the file exists
     attachment, handle = drafts.attachment_open(attachment_id=pk, actor=request.user)
     return FileResponse(handle, as_attachment=True, filename=attachment.original_name,

@@ -1,6 +1,14 @@
-"""Predicates shared by views, the API and templates."""
+"""Predicates shared by views, the API, services and templates."""
 
 from award_portal.roles import Role, can_read_everything, has_role, is_office
+
+from .enums import ApplicationState
+from .models import Membership
+
+S = ApplicationState
+
+#: States before the office has decided eligibility: the applicant does not see rule results yet.
+BEFORE_ELIGIBILITY_DECISION = frozenset({S.DRAFT, S.SUBMITTED, S.RETURNED, S.RECOMMENDED, S.WITHDRAWN})
 
 
 def can_view_round_dashboard(user) -> bool:
@@ -9,3 +17,21 @@ def can_view_round_dashboard(user) -> bool:
 
 def can_manage_round(user) -> bool:
     return is_office(user)
+
+
+def is_member(user, application) -> bool:
+    """The user acts for the application's organisation."""
+    return Membership.objects.filter(user=user, organization_id=application.organization_id).exists()
+
+
+def can_download(user, attachment) -> bool:
+    from .selectors import applications_visible_to
+
+    return applications_visible_to(user).filter(pk=attachment.application_id).exists()
+
+
+def can_view_rule_results(user, application) -> bool:
+    """Office and supervisors always; the applicant once the office has decided eligibility."""
+    if can_read_everything(user):
+        return True
+    return is_member(user, application) and application.state not in BEFORE_ELIGIBILITY_DECISION

@@ -76,8 +76,8 @@ class TransitionForm(forms.Form):
 def application_detail(request, pk):
     from award_portal.roles import is_office
 
-    from .drafts import can_view_rule_results, is_member
     from .enums import EDITABLE_STATES, Action
+    from .permissions import can_view_rule_results, is_member
 
     application = get_object_or_404(selectors.applications_visible_to(request.user), pk=pk)
     changes = application.state_changes.select_related("actor", "tier")
