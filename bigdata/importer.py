@@ -332,48 +332,17 @@ INSERT_SQL = """
     FROM record_staging
     ON CONFLICT (source_id, source_record_id) DO NOTHING"""
 def _copy_insert(typed: pa.Table, source: RecordSource, batch: ImportBatch) -> int:
-    """PostgreSQL. The records table is partitioned by source (migration 0003). The first import of
-    a source loads a new partition with COPY and then attaches it, which builds its indexes once
-    (load first, index after). Later imports COPY into a temporary staging table and
-    INSERT … ON CONFLICT DO NOTHING, so re-imports add nothing twice."""
-    partition = f"bigdata_publicrecord_s{int(source.pk)}"
+    """PostgreSQL, a source that already has records: COPY into a temporary staging table and
+    INSERT … ON CONFLICT DO NOTHING, so re-imports add nothing twice. (A source's first import
+    loads its own partition: `_import_pipelined`.)"""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_IMPORT_LOCK, source.pk])  # one import per source
-        cursor.execute("SELECT to_regclass(%s) IS NULL AND NOT EXISTS "
-                       "(SELECT 1 FROM bigdata_publicrecord_default WHERE source_id = %s)", [partition, source.pk])
-        if cursor.fetchone()[0]:
-            return _load_new_partition(cursor, typed, source, batch, partition)
         cursor.execute(STAGING_SQL)
         cursor.copy_expert("COPY record_staging FROM STDIN WITH (FORMAT csv)", _csv_stream(typed.select(STORED)))
         cursor.execute(INSERT_SQL, [source.pk, batch.pk])
         inserted = cursor.rowcount
         cursor.execute("DROP TABLE record_staging")  # several imports may share one transaction
         return inserted
-
-
-def _load_new_partition(cursor, typed, source, batch, partition) -> int:
-    n = typed.num_rows
-    cursor.execute("SELECT pg_get_serial_sequence('bigdata_publicrecord', 'id')")
-    sequence = cursor.fetchone()[0]
-    cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [_IMPORT_LOCK])  # reserve a block of ids
-    cursor.execute("SELECT nextval(%s)", [sequence])
-    first_id = cursor.fetchone()[0]
-    cursor.execute("SELECT setval(%s, %s)", [sequence, first_id + n])
-    # Stored in organisation order: screening reads the records of a range of organisations, which
-    # then lie on neighbouring pages instead of all over the partition.
-    rows = typed.select(STORED).sort_by([("organization_id", "ascending"), ("occurred_on", "ascending")])
-    rows = rows.append_column("id", pa.array(np.arange(first_id, first_id + n, dtype=np.int64)))
-    rows = rows.append_column("source_id", pa.array(np.full(n, source.pk, dtype=np.int64)))
-    rows = rows.append_column("batch_id", pa.array(np.full(n, batch.pk, dtype=np.int64)))
-    cursor.execute(f"CREATE TABLE {partition} (LIKE bigdata_publicrecord INCLUDING DEFAULTS)")
-    # FREEZE: the partition was created in this transaction, so its rows can be written frozen
-    # (no hint-bit rewrite of every page when screening first reads them).
-    cursor.copy_expert(f"COPY {partition} ({', '.join(rows.column_names)}) FROM STDIN WITH (FORMAT csv, FREEZE true)",
-                       _csv_stream(rows))
-    cursor.execute(f"ALTER TABLE {partition} ADD CONSTRAINT {partition}_source CHECK (source_id = {int(source.pk)})")
-    cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-    cursor.execute(f"ALTER TABLE bigdata_publicrecord ATTACH PARTITION {partition} FOR VALUES IN ({int(source.pk)})")
-    return n
 
 
 _IMPORT_LOCK = 5032  # advisory-lock namespace of imports (the second key is the source id)
@@ -384,6 +353,22 @@ def _csv_stream(table: pa.Table) -> io.BytesIO:
     pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=False))
     buffer.seek(0)
     return buffer
+
+
+#: Text columns loaded with FORCE_NOT_NULL: an empty unquoted field is '' there, not NULL.
+TEXT_COLUMNS = ["source_record_id", "record_type", "credit_code", "org_name", "match_method", "grade", "title",
+                "authority", "document_no"]
+
+
+def _csv_unquoted(table: pa.Table) -> bytes:
+    """CSV without quotes (fewer bytes for COPY to parse) unless a value needs them."""
+    buffer = io.BytesIO()
+    try:
+        pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=False, quoting_style="none"))
+    except pa.ArrowInvalid:  # a comma, quote or line break inside a value
+        buffer = io.BytesIO()
+        pacsv.write_csv(table, buffer, pacsv.WriteOptions(include_header=False))
+    return buffer.getvalue()
 
 
 def _bulk_insert(typed: pa.Table, source: RecordSource, batch: ImportBatch) -> int:
@@ -523,8 +508,10 @@ def _import_pipelined(table, source, batch, accept_partial, actor, started) -> I
             def copy():
                 try:
                     with raw.cursor() as copy_cursor:
-                        copy_cursor.copy_expert(f"COPY {partition} ({columns}) FROM STDIN WITH (FORMAT csv, FREEZE true)",
-                                                stream, size=1 << 20)
+                        copy_cursor.copy_expert(
+                            f"COPY {partition} ({columns}) FROM STDIN WITH "
+                            f"(FORMAT csv, FREEZE true, FORCE_NOT_NULL ({', '.join(TEXT_COLUMNS)}))",
+                            stream, size=1 << 20)
                 except BaseException as exc:  # noqa: BLE001  (re-raised in the main thread)
                     outcome["error"] = exc
 
@@ -554,7 +541,7 @@ def _import_pipelined(table, source, batch, accept_partial, actor, started) -> I
                     rows = rows.append_column("source_id", pa.array(np.full(size, source.pk, dtype=np.int64)))
                     rows = rows.append_column("batch_id", pa.array(np.full(size, batch.pk, dtype=np.int64)))
                     next_id += size
-                    stream.put(_csv_stream(rows).getvalue())
+                    stream.put(_csv_unquoted(rows))
                     imported += size
             finally:
                 stream.close()
