@@ -137,3 +137,23 @@ def rule_result_decide(*, result_id: int, decision: str, reason: str, actor) -> 
     audit_record(action=f"eligibility.{decision}", obj=result.application, actor=actor, before=before,
                  after={"rule": result.rule_id, "decision": decision, "reason": reason.strip()})
     return result
+
+
+def round_bulk_transition(*, round_id: int, action: str, actor) -> dict:
+    """Run one transition on every application of the round in its source states, each in its own
+    transaction (a refusal of one does not undo the others). Returns counts and the refusals."""
+    from .workflow import TRANSITIONS, TransitionError, application_transition
+
+    if not is_office(actor):
+        raise PermissionDenied
+    transition = TRANSITIONS[action]
+    if transition.needs_reason or transition.needs_tier:
+        raise ValidationError(_("This action needs a reason or a tier for each application; take it one by one."))
+    done, refused = 0, []
+    for application in Application.objects.filter(round_id=round_id, state__in=transition.sources).order_by("number"):
+        try:
+            application_transition(application_id=application.pk, action=action, actor=actor)
+            done += 1
+        except TransitionError as exc:
+            refused.append((application.number, exc.message))
+    return {"done": done, "refused": refused}

@@ -11,6 +11,7 @@ urlpatterns = [
     path("rounds/", views.round_list, name="round-list"),
     path("rounds/<int:pk>/", views.round_dashboard, name="round-dashboard"),
     path("rounds/<int:pk>/advance/", views.round_advance, name="round-advance"),
+    path("rounds/<int:pk>/bulk/", views.round_bulk, name="round-bulk"),
     path("applications/", views.application_list, name="application-list"),
     path("applications/new/", form_views.application_start, name="application-start"),
     path("applications/<int:pk>/", views.application_detail, name="application-detail"),

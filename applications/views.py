@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -40,8 +41,13 @@ def round_dashboard(request, pk):
     state = request.GET.get("state")
     if state:
         applications = applications.filter(state=state)
+    counts = {row["state"]: row["n"] for row in rnd.applications.values("state").annotate(n=Count("id"))}
+    phase_actions = [{"transition": t, "count": sum(counts.get(st, 0) for st in t.sources),
+                      "bulk": not (t.needs_reason or t.needs_tier)}
+                     for t in workflow.transitions_in_phase(rnd.phase)]
     return render(request, "applications/round_dashboard.html", {
         "round": rnd, "funnel": selectors.round_funnel(rnd), "applications": applications[:500],
+        "phase_actions": [a for a in phase_actions if a["count"]],
         "state_filter": state, "can_manage": permissions.can_manage_round(request.user),
         "phase_changes": rnd.phase_changes.select_related("actor"),
     })
@@ -56,6 +62,26 @@ def round_advance(request, pk):
         messages.success(request, _("The round is now in phase “%(phase)s”.") % {"phase": rnd.get_phase_display()})
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+    return redirect("round-dashboard", pk=pk)
+
+
+@login_required
+@require_POST
+def round_bulk(request, pk):
+    """One transition for every application of the round that is in its source states."""
+    action = request.POST.get("action", "")
+    if action not in workflow.TRANSITIONS:
+        messages.error(request, _("Unknown action."))
+        return redirect("round-dashboard", pk=pk)
+    try:
+        result = services.round_bulk_transition(round_id=pk, action=action, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("round-dashboard", pk=pk)
+    messages.success(request, _("%(action)s: done for %(n)s application(s).") % {
+        "action": workflow.TRANSITIONS[action].staff_label, "n": result["done"]})
+    for number, reason in result["refused"][:20]:
+        messages.warning(request, f"{number}: {reason}")
     return redirect("round-dashboard", pk=pk)
 
 

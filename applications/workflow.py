@@ -66,6 +66,7 @@ def round_in_phase(*phases):
                 "phase": application.round.get_phase_display(), "phases": labels}
         return None
     guard.__name__ = f"round_in_phase({','.join(phases)})"
+    guard.phases = frozenset(phases)
     return guard
 
 
@@ -306,6 +307,12 @@ def application_transition(*, application_id: int, action: str, actor, reason: s
     for hook in AFTER_COMMIT_HOOKS:
         transaction.on_commit(lambda hook=hook: hook(application, change))
     return application
+
+
+def transitions_in_phase(phase: str) -> list[Transition]:
+    """The transitions a round's current phase allows (read from their phase guards)."""
+    return [t for t in TRANSITIONS.values()
+            if any(phase in getattr(g, "phases", ()) for g in t.guards)]
 
 
 def describe_table() -> list[dict]:
