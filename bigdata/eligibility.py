@@ -9,7 +9,7 @@ from .screening import latest_run
 
 
 def _evaluate(ctx, params) -> Verdict:
-    run = latest_run(ctx.program)
+    run = latest_run(ctx.program, reference_date=ctx.reference_date)
     if run is None:
         return doubtful(_("No big-data screening run has been completed for this program yet."))
     org_id = ctx.organization.pk

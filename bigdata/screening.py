@@ -223,9 +223,16 @@ def run_finish(*, run_id: int) -> Run:
     return run
 
 
-def latest_run(program, kind=Run.Kind.SCREENING) -> Run | None:
-    return (Run.objects.filter(program=program, kind=kind, status=Run.Status.SUCCEEDED)
-            .order_by("-version").first())
+def latest_run(program, kind=Run.Kind.SCREENING, reference_date=None) -> Run | None:
+    """The latest successful run of the program; with `reference_date`, the latest run screened
+    as of that date if there is one (a round screens as of its application deadline, DOMAIN §5),
+    else the latest run whatever its date."""
+    runs = Run.objects.filter(program=program, kind=kind, status=Run.Status.SUCCEEDED).order_by("-version")
+    if reference_date is not None:
+        matching = runs.filter(reference_date=reference_date).first()
+        if matching is not None:
+            return matching
+    return runs.first()
 
 
 @transaction.atomic

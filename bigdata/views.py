@@ -6,10 +6,12 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from applications.models import AwardProgram, Organization
+from applications.enums import RoundPhase
+from applications.models import AwardProgram, Organization, Round
 from award_portal.roles import Role, can_read_everything, has_role, is_office
 
 from . import screening, services
@@ -29,10 +31,23 @@ class ImportForm(forms.Form):
 
 
 class RunForm(forms.Form):
-    program = forms.ModelChoiceField(label=_("Program"), queryset=AwardProgram.objects.all())
+    program = forms.ModelChoiceField(label=_("Program"), queryset=AwardProgram.objects.all(), required=False)
+    round = forms.ModelChoiceField(
+        label=_("Round (screened as of its application deadline)"), required=False,
+        queryset=Round.objects.select_related("program").exclude(phase=RoundPhase.CLOSED))
     kind = forms.ChoiceField(label=_("Kind"), choices=Run.Kind.choices)
-    reference_date = forms.DateField(label=_("Reference date"), required=False,
+    reference_date = forms.DateField(label=_("Reference date (default: today)"), required=False,
                                      widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        rnd = data.get("round")
+        if rnd is not None:
+            data["program"] = rnd.program
+            data["reference_date"] = timezone.localtime(rnd.application_deadline).date()
+        if data.get("program") is None:
+            raise forms.ValidationError(_("Choose a program or a round."))
+        return data
 
 
 @login_required
@@ -82,7 +97,7 @@ def import_detail(request, pk):
 def run_start(request):
     form = RunForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose a program."))
+        messages.error(request, " ".join(form.non_field_errors()) or _("Choose a program or a round."))
         return redirect("bigdata-home")
     run = services.run_start(program=form.cleaned_data["program"], actor=request.user, kind=form.cleaned_data["kind"],
                              reference_date=form.cleaned_data["reference_date"])
