@@ -77,9 +77,13 @@ def application_edit(request, pk, step):
             form.is_valid()
     if form is None:
         data = drafts.initial_step_data(application, step)
-        form = drafts.step_form(application, step, data if step != "commitment" else None)
-        if form is not None and step in application.draft_data:
+        if step in application.draft_data and step != "commitment":
+            form = drafts.step_form(application, step, data)
             form.is_valid()  # show the errors of what was typed earlier
+        else:  # a step not yet visited: the stored values, and no errors before anything was typed
+            form = drafts.step_form(application, step, None)
+            if form is not None:
+                form.initial = data
     context = _step_context(application, step, form)
     if step == "attachments":
         context.update(attachments=application.attachments.filter(kind=Attachment.Kind.EVIDENCE),
