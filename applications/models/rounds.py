@@ -40,6 +40,10 @@ class Round(BilingualName):
         index = PHASE_ORDER.index(RoundPhase(self.phase))
         return PHASE_ORDER[index + 1] if index + 1 < len(PHASE_ORDER) else None
 
+    def get_next_phase_label(self):
+        nxt = self.next_phase
+        return RoundPhase(nxt).label if nxt else ""
+
     def deadlines(self):
         """(label, date) pairs for the dashboard, in pipeline order."""
         fields = ["applications_open_on", "application_deadline", "recommendation_deadline",
