@@ -356,8 +356,8 @@ def _csv_stream(table: pa.Table) -> io.BytesIO:
 
 
 #: Text columns loaded with FORCE_NOT_NULL: an empty unquoted field is '' there, not NULL.
-TEXT_COLUMNS = ["source_record_id", "record_type", "credit_code", "org_name", "match_method", "grade", "title",
-                "authority", "document_no"]
+TEXT_COLUMNS = ["source_record_id", "credit_code", "org_name", "match_method", "grade", "title", "authority",
+                "document_no"]
 
 
 def _csv_unquoted(table: pa.Table) -> bytes:
@@ -501,8 +501,13 @@ def _import_pipelined(table, source, batch, accept_partial, actor, started) -> I
                 cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_IMPORT_LOCK, source.pk])
                 first_id = _reserve_ids(cursor, n)
                 cursor.execute(f"CREATE TABLE {partition} (LIKE bigdata_publicrecord INCLUDING DEFAULTS)")
+                # Columns constant for the whole load come from defaults instead of every CSV line.
+                cursor.execute(f"ALTER TABLE {partition} ALTER COLUMN source_id SET DEFAULT %s, "
+                               f"ALTER COLUMN batch_id SET DEFAULT %s, ALTER COLUMN record_type SET DEFAULT %s",
+                               [source.pk, batch.pk, source.record_type])
             stream, outcome = _QueueStream(), {}
-            columns = ", ".join(STORED + ["id", "source_id", "batch_id"])
+            copied = [c for c in STORED if c != "record_type"] + ["id"]
+            columns = ", ".join(copied)
             raw = connection.connection
 
             def copy():
@@ -535,11 +540,9 @@ def _import_pipelined(table, source, batch, accept_partial, actor, started) -> I
                     valid, part_counts = match(valid, lookup)
                     for key, value in part_counts.items():
                         counts[key] += value
-                    rows = valid.select(STORED).sort_by([("organization_id", "ascending"), ("occurred_on", "ascending")])
+                    rows = valid.select(copied[:-1]).sort_by([("organization_id", "ascending"), ("occurred_on", "ascending")])
                     size = rows.num_rows
                     rows = rows.append_column("id", pa.array(np.arange(next_id, next_id + size, dtype=np.int64)))
-                    rows = rows.append_column("source_id", pa.array(np.full(size, source.pk, dtype=np.int64)))
-                    rows = rows.append_column("batch_id", pa.array(np.full(size, batch.pk, dtype=np.int64)))
                     next_id += size
                     stream.put(_csv_unquoted(rows))
                     imported += size
@@ -552,6 +555,8 @@ def _import_pipelined(table, source, batch, accept_partial, actor, started) -> I
             if batch.rows_rejected and not accept_partial:
                 raise _Refused
             with connection.cursor() as cursor:
+                cursor.execute(f"ALTER TABLE {partition} ALTER COLUMN source_id DROP DEFAULT, "
+                               f"ALTER COLUMN batch_id DROP DEFAULT, ALTER COLUMN record_type DROP DEFAULT")
                 cursor.execute(f"ALTER TABLE {partition} ADD CONSTRAINT {partition}_source "
                                f"CHECK (source_id = {int(source.pk)})")
                 cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
