@@ -122,10 +122,10 @@ def _apply(application, step, cleaned):
     if step == "basic":
         org = application.organization
         for field in step_forms.ORG_FIELDS:
-            setattr(org, field, cleaned.get(field) if cleaned.get(field) is not None else getattr(
-                org._meta.get_field(field), "default", None) if False else cleaned.get(field))
-            if getattr(org, field) is None and not org._meta.get_field(field).null:
-                setattr(org, field, "")
+            value = cleaned.get(field)
+            if value is None and not org._meta.get_field(field).null:
+                value = ""  # an optional text field left empty
+            setattr(org, field, value)
         org.save()
         application.tier_applied = cleaned.get("tier_applied")
         application.recommender = cleaned.get("recommender")
@@ -182,7 +182,6 @@ def attachment_add(*, application_id: int, actor, upload, description: str = "",
                             description=description[:200], uploaded_by=actor)
     attachment.file.save(info["name"], upload, save=False)
     attachment.save()
-    transaction.on_commit(lambda: None)
     audit_record(action="attachment.upload", obj=application, actor=actor,
                  after={"attachment": attachment.pk, "name": info["name"], "sha256": info["sha256"]})
     return attachment

@@ -15,6 +15,7 @@ from . import drafts, permissions, recommendation, selectors, services
 from . import forms as step_forms
 from .enums import EDITABLE_STATES
 from .models import Attachment, Membership, Round, RuleResult
+from .workflow import TransitionError
 
 
 def _own_application(user, pk):
@@ -190,11 +191,7 @@ def application_submit(request, pk):
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
-    except Exception as exc:  # TransitionError: deadline, phase
-        from .workflow import TransitionError
-
-        if not isinstance(exc, TransitionError):
-            raise
+    except TransitionError as exc:  # deadline, phase
         messages.error(request, exc.message)
     return redirect("application-edit", pk=pk, step="review")
 
@@ -214,8 +211,6 @@ def application_pdf(request, pk):
 @require_POST
 def recommend(request, pk):
     application = get_object_or_404(selectors.applications_visible_to(request.user), pk=pk)
-    from .workflow import TransitionError
-
     try:
         if request.POST.get("decision") == "return":
             recommendation.recommendation_return(application_id=application.pk, actor=request.user,

@@ -30,6 +30,12 @@ def can_download(user, attachment) -> bool:
     return applications_visible_to(user).filter(pk=attachment.application_id).exists()
 
 
+def can_decide_rule_results(user, application) -> bool:
+    """The office decides failing or doubtful rules while the application awaits its eligibility
+    decision (afterwards the decision is on record and the results are history)."""
+    return is_office(user) and application.state == S.RECOMMENDED
+
+
 def can_view_rule_results(user, application) -> bool:
     """Office and supervisors always; the applicant once the office has decided eligibility."""
     if can_read_everything(user):

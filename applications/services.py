@@ -38,18 +38,18 @@ def round_advance_phase(*, round_id: int, actor, to_phase: str | None = None, no
 
 def round_set_phase_for_demo(rnd: Round, phase: str):
     """Demo data and tests: walk a round forward to `phase` through the audited service."""
-    from award_portal.roles import Role
-
     target = PHASE_ORDER.index(RoundPhase(phase))
     while PHASE_ORDER.index(RoundPhase(rnd.phase)) < target:
-        rnd = round_advance_phase(round_id=rnd.pk, actor=_system_office_user(Role))
+        rnd = round_advance_phase(round_id=rnd.pk, actor=_system_office_user())
     return rnd
 
 
-def _system_office_user(Role):
+def _system_office_user():
+    """An inactive office account that demo data and tests act as (audited as "system")."""
     from django.contrib.auth.models import Group
 
     from award_portal.models import User
+    from award_portal.roles import Role
 
     user, created = User.objects.get_or_create(username="system", defaults={"full_name": "系统", "is_active": False})
     if created:

@@ -103,7 +103,7 @@ def application_detail(request, pk):
     from award_portal.roles import is_office
 
     from .enums import EDITABLE_STATES, Action
-    from .permissions import can_view_rule_results, is_member
+    from .permissions import can_decide_rule_results, can_view_rule_results, is_member
 
     application = get_object_or_404(selectors.applications_visible_to(request.user), pk=pk)
     changes = application.state_changes.select_related("actor", "tier")
@@ -118,6 +118,7 @@ def application_detail(request, pk):
         "can_recommend": any(t.action == Action.RECOMMEND for t in available),
         "can_edit": application.state in EDITABLE_STATES and is_member(request.user, application),
         "is_office": is_office(request.user),
+        "can_decide_rules": can_decide_rule_results(request.user, application),
         "attachments": application.attachments.all(),
         "recommendations": application.recommendations.select_related("recommender", "decided_by", "form"),
         "tiers": application.round.program.tiers.all(),

@@ -92,14 +92,6 @@ def decode_table(data: bytes) -> tuple[pa.Table, str]:
         return _read_csv_bytes(text.encode("utf-8")), "gbk"
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Text of a small file (used for reports); the importer itself reads through Arrow."""
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("gb18030"), "gbk"
-
-
 def read_table(data: bytes, file_name: str) -> tuple[pa.Table, str]:
     if file_name.lower().endswith((".xlsx", ".xlsm")):
         return read_excel(data), "xlsx"
@@ -375,14 +367,11 @@ def _bulk_insert(typed: pa.Table, source: RecordSource, batch: ImportBatch) -> i
     rows = typed.select(STORED).to_pylist()
     existing = set(PublicRecord.objects.filter(source=source, source_record_id__in=[r["source_record_id"] for r in rows])
                    .values_list("source_record_id", flat=True))
-    objects = [PublicRecord(source=source, batch=batch, **{k: ("" if v is None and k in TEXT_FIELDS else v)
+    objects = [PublicRecord(source=source, batch=batch, **{k: ("" if v is None and k in TEXT_COLUMNS else v)
                                                            for k, v in row.items()})
                for row in rows if row["source_record_id"] not in existing]
     PublicRecord.objects.bulk_create(objects, batch_size=2000)
     return len(objects)
-
-
-TEXT_FIELDS = {"grade", "title", "authority", "document_no", "match_method"}
 
 
 def import_file(*, source: RecordSource, data: bytes, file_name: str, actor=None,
@@ -399,7 +388,9 @@ def import_file(*, source: RecordSource, data: bytes, file_name: str, actor=None
             raise ImportRefused("文件中没有数据行。")
         table = map_columns(table, source)
         if connection.vendor == "postgresql" and _first_load_possible(source):
-            return _import_pipelined(table, source, batch, accept_partial, actor, started)
+            loaded = _import_pipelined(table, source, batch, accept_partial, actor, started)
+            if loaded is not None:
+                return loaded  # else another import of this source got there first: stage as usual
         typed, reasons = validate(table, source)
         batch.rows_total = typed.num_rows
         rejected = reasons != 0
@@ -483,7 +474,7 @@ class _Refused(Exception):
     pass
 
 
-def _import_pipelined(table, source, batch, accept_partial, actor, started) -> ImportBatch:
+def _import_pipelined(table, source, batch, accept_partial, actor, started) -> ImportBatch | None:
     """The first import of a source on PostgreSQL, in slices: while COPY (in a thread, on this
     transaction's connection) loads slice k into the new partition, this thread validates, matches,
     sorts and serialises slice k+1; the indexes are built once when the partition is attached.
@@ -499,6 +490,8 @@ def _import_pipelined(table, source, batch, accept_partial, actor, started) -> I
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_IMPORT_LOCK, source.pk])
+                if not _first_load_possible(source):
+                    return None  # a concurrent first import created the partition while we waited
                 first_id = _reserve_ids(cursor, n)
                 cursor.execute(f"CREATE TABLE {partition} (LIKE bigdata_publicrecord INCLUDING DEFAULTS)")
                 # Columns constant for the whole load come from defaults instead of every CSV line.

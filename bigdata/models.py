@@ -6,8 +6,9 @@ that screening runs as set-based SQL (see screening.py), never as a Python loop 
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from award_portal.i18n import localized
 
 
 class Family(models.TextChoices):
@@ -177,9 +178,7 @@ class BilingualDescription(models.Model):
 
     @property
     def description(self):
-        if (get_language() or "zh-hans").startswith("en") and self.description_en:
-            return self.description_en
-        return self.description_zh
+        return localized(self.description_zh, self.description_en)
 
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from award_portal.roles import Role, can_read_everything, has_role
 
-from .evaluation import bigdata_score, combined_score  # noqa: F401
+from .evaluation import bigdata_score
 from .models import Flag, PublicRecord, RecordType
 from .screening import latest_run
 

@@ -15,13 +15,16 @@ import datetime
 import time
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from applications.eligibility import add_years
 from applications.models import Organization
 from award_portal.audit import audit_record
+from award_portal.roles import is_office
 
 from .models import Flag, Run, RunChunk, RunRule
 
@@ -238,11 +241,6 @@ def latest_run(program, kind=Run.Kind.SCREENING, reference_date=None) -> Run | N
 @transaction.atomic
 def flag_decide(*, flag_id: int, decision: str, reason: str, actor) -> Flag:
     """The office confirms or dismisses a flag with a written reason (audited)."""
-    from django.core.exceptions import PermissionDenied, ValidationError
-    from django.utils.translation import gettext as _
-
-    from award_portal.roles import is_office
-
     if not is_office(actor):
         raise PermissionDenied
     if decision not in (Flag.Decision.CONFIRMED, Flag.Decision.DISMISSED):

@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q, Sum
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from award_portal.i18n import localized
 
 from ..enums import Aggregation, Cycle, ItemType, NoticeStage, VotingMethod
 
@@ -29,9 +30,7 @@ class BilingualName(models.Model):
 
     @property
     def name(self):
-        if (get_language() or "zh-hans").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name_zh
+        return localized(self.name_zh, self.name_en)
 
 
 
@@ -252,9 +251,7 @@ class EligibilityRule(models.Model):
 
     @property
     def description(self):
-        if (get_language() or "zh-hans").startswith("en") and self.description_en:
-            return self.description_en
-        return self.description_zh
+        return localized(self.description_zh, self.description_en)
 
     def clean(self):
         from ..eligibility import RULE_KINDS
