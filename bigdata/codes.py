@@ -2,7 +2,6 @@
 for whole columns at once (millions of rows per second, no Python loop per row)."""
 
 import re
-import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -50,10 +49,6 @@ def code_problem_codes(codes) -> np.ndarray:
 _PUNCT = re.compile(r"[\s\u3000（）()【】\[\]·,，.。\-—_]+")
 
 
-def normalise_name(name: str) -> str:
-    """Name as matched by the fallback: NFKC, no spaces or brackets or punctuation."""
-    return _PUNCT.sub("", unicodedata.normalize("NFKC", name or "")).lower()
-
-
 def normalise_names(names: pd.Series) -> pd.Series:
+    """Names as matched by the fallback: NFKC, no spaces or brackets or punctuation, lower case."""
     return names.fillna("").astype(str).str.normalize("NFKC").str.replace(_PUNCT, "", regex=True).str.lower()

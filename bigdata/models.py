@@ -153,7 +153,9 @@ class PublicRecord(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["source", "source_record_id"], name="record_source_id_unique")]
         indexes = [
-            models.Index(fields=["organization", "record_type", "occurred_on"], name="record_org_type_date"),
+            # Not (organization, record_type, …): in PostgreSQL each source (one record type) has
+            # its own partition, and the text column made the index 40 % dearer to build.
+            models.Index(fields=["organization", "occurred_on"], name="record_org_date"),
             # Small: only records not matched by code (rematching, the import report's lists).
             models.Index(fields=["batch", "credit_code"], name="record_unmatched",
                          condition=models.Q(organization__isnull=True) | models.Q(match_method="name")),
