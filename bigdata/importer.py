@@ -94,8 +94,12 @@ def decode_table(data: bytes) -> tuple[pa.Table, str]:
         return _read_csv_bytes(text.encode("utf-8")), "gbk"
 
 
+def _is_excel(file_name: str) -> bool:
+    return file_name.lower().endswith((".xlsx", ".xlsm"))
+
+
 def read_table(data: bytes, file_name: str) -> tuple[pa.Table, str]:
-    if file_name.lower().endswith((".xlsx", ".xlsm")):
+    if _is_excel(file_name):
         return read_excel(data), "xlsx"
     return decode_table(data)
 
@@ -396,13 +400,21 @@ def import_file(*, source: RecordSource, data: bytes, file_name: str, actor=None
     batch = ImportBatch.objects.create(source=source, file_name=Path(file_name).name[:255],
                                        file_sha256=hashlib.sha256(data).hexdigest(), imported_by=actor)
     try:
+        first_load = connection.vendor == "postgresql" and _first_load_possible(source)
+        if first_load and not _is_excel(file_name):
+            batch.encoding = "utf-8"
+            loaded = _import_pipelined(_csv_slices(data, source), source, batch, accept_partial, actor, started,
+                                       max_rows=data.count(b"\n"))
+            if loaded is not None:
+                return loaded  # else: not plain UTF-8, duplicate ids, or a concurrent import; from the start
         table, encoding = read_table(data, file_name)
         batch.encoding = encoding
         if table.num_rows == 0:
             raise ImportRefused("文件中没有数据行。")
         table = map_columns(table, source)
-        if connection.vendor == "postgresql" and _first_load_possible(source):
-            loaded = _import_pipelined(table, source, batch, accept_partial, actor, started)
+        if first_load and _first_load_possible(source):
+            loaded = _import_pipelined(_table_slices(table), source, batch, accept_partial, actor, started,
+                                       max_rows=table.num_rows, duplicates=duplicate_ids(table["source_record_id"]))
             if loaded is not None:
                 return loaded  # else another import of this source got there first: stage as usual
         typed, reasons = validate(table, source)
@@ -443,6 +455,38 @@ def import_file(*, source: RecordSource, data: bytes, file_name: str, actor=None
 
 
 SLICE_ROWS = 200_000
+SLICE_BYTES = 32 << 20  # about 180,000 rows of a typical record file
+
+
+class _Restart(Exception):
+    """The streamed first load cannot finish as it began (the file is not plain UTF-8, or ids
+    repeat, or it has no rows); it is rolled back and the file is read whole instead."""
+
+
+def _csv_slices(data: bytes, source: RecordSource):
+    """The rows of a UTF-8 CSV file, mapped to our columns, slice by slice as they are parsed, so
+    the first COPY starts before the whole file is read."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        names = _header(data, "utf-8")
+        reader = pacsv.open_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=SLICE_BYTES),
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
+            parse_options=pacsv.ParseOptions(newlines_in_values=False))
+        for part in reader:
+            if part.num_rows:
+                yield map_columns(pa.Table.from_batches([part]), source)
+    except (UnicodeDecodeError, pa.ArrowInvalid, StopIteration) as exc:
+        raise _Restart from exc
+
+
+def _table_slices(table: pa.Table):
+    for lo in range(0, table.num_rows, SLICE_ROWS):
+        yield table.slice(lo, SLICE_ROWS)
+
 
 
 def _first_load_possible(source) -> bool:
@@ -488,26 +532,27 @@ class _Refused(Exception):
     pass
 
 
-def _import_pipelined(table, source, batch, accept_partial, actor, started) -> ImportBatch | None:
+def _import_pipelined(slices, source, batch, accept_partial, actor, started, *, max_rows: int,
+                      duplicates: np.ndarray | None = None) -> ImportBatch | None:
     """The first import of a source on PostgreSQL, in slices: while COPY (in a thread, on this
-    transaction's connection) loads slice k into the new partition, this thread validates, matches,
-    sorts and serialises slice k+1; the indexes are built once when the partition is attached.
-    Any rejected row (without accept_partial) stops the load and rolls everything back."""
-    n = table.num_rows
+    transaction's connection) loads slice k into the new partition, this thread parses, validates,
+    matches, sorts and encodes slice k+1; the indexes are built once when the partition is
+    attached. Any rejected row (without accept_partial) stops the load and rolls everything back.
+    `duplicates` marks the ids repeated earlier in the file; when it is not known (a streamed
+    file), repeated ids found at the end restart the import from the whole file (None)."""
     lookup = OrgLookup()
-    duplicates = duplicate_ids(table["source_record_id"])
-    rejected_parts, counts, imported = [], {"code": 0, "name": 0, "unmatched": 0}, 0
+    rejected_parts, counts, imported, seen_ids = [], {"code": 0, "name": 0, "unmatched": 0}, 0, []
     partition = _partition_name(source)
-    batch.rows_total = n
+    batch.rows_total = 0
     try:
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_IMPORT_LOCK, source.pk])
                 if not _first_load_possible(source):
                     return None  # a concurrent first import created the partition while we waited
-                first_id = _reserve_ids(cursor, n)
+                first_id = _reserve_ids(cursor, max_rows)
                 cursor.execute(f"CREATE TABLE {partition} (LIKE bigdata_publicrecord INCLUDING DEFAULTS)")
-                # Columns constant for the whole load come from defaults instead of every CSV line.
+                # Columns constant for the whole load come from defaults instead of every row.
                 cursor.execute(f"ALTER TABLE {partition} ALTER COLUMN source_id SET DEFAULT %s, "
                                f"ALTER COLUMN batch_id SET DEFAULT %s, ALTER COLUMN record_type SET DEFAULT %s",
                                [source.pk, batch.pk, source.record_type])
@@ -530,9 +575,15 @@ def _import_pipelined(table, source, batch, accept_partial, actor, started) -> I
             kinds = None
             feeding, next_id = True, first_id
             try:
-                for lo in range(0, n, SLICE_ROWS):
-                    part = table.slice(lo, SLICE_ROWS)
-                    typed, reasons = validate(part, source, duplicates[lo:lo + part.num_rows])
+                for part in slices:
+                    lo = batch.rows_total
+                    batch.rows_total += part.num_rows
+                    if duplicates is None:
+                        seen_ids.append(part["source_record_id"])
+                        part_duplicates = np.zeros(part.num_rows, dtype=bool)
+                    else:
+                        part_duplicates = duplicates[lo:lo + part.num_rows]
+                    typed, reasons = validate(part, source, part_duplicates)
                     bad = reasons != 0
                     if bad.any():
                         rejected_parts.append((lo, part, reasons, bad))
@@ -553,6 +604,12 @@ def _import_pipelined(table, source, batch, accept_partial, actor, started) -> I
                     kinds = kinds or _copy_kinds(rows)
                     stream.put(pgbinary.encode(rows, kinds))
                     imported += size
+                if not batch.rows_total or batch.rows_total > max_rows:
+                    raise _Restart
+                if seen_ids:  # while COPY takes the last slices in
+                    ids = pa.chunked_array(seen_ids)
+                    if pc.count_distinct(ids).as_py() != len(ids):
+                        raise _Restart
             finally:
                 stream.put(pgbinary.TRAILER)
                 stream.close()
@@ -580,6 +637,10 @@ def _import_pipelined(table, source, batch, accept_partial, actor, started) -> I
                 "source": source.code, "file": batch.file_name, "imported": imported, "duplicates": 0,
                 "rejected": batch.rows_rejected})
             return batch
+    except _Restart:
+        return None
+    except ImportRefused:
+        raise
     except _Refused:
         _store_rejected_parts(batch, rejected_parts)
         batch.status = ImportBatch.Status.REFUSED
