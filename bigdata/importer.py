@@ -501,6 +501,11 @@ def _partition_name(source) -> str:
     return f"bigdata_publicrecord_s{int(source.pk)}"
 
 
+#: What COPY's thread takes per read: a whole slice, so it needs the GIL (which the thread
+#: preparing the next slice holds most of the time) once per slice rather than once per MB.
+COPY_READ_BYTES = 256 << 20
+
+
 class _QueueStream:
     """A file-like object COPY reads from while the main thread is still preparing later slices."""
 
@@ -565,7 +570,7 @@ def _import_pipelined(slices, source, batch, accept_partial, actor, started, *, 
                 try:
                     with raw.cursor() as copy_cursor:
                         copy_cursor.copy_expert(f"COPY {partition} ({columns}) FROM STDIN WITH "
-                                                f"(FORMAT binary, FREEZE true)", stream, size=1 << 20)
+                                                f"(FORMAT binary, FREEZE true)", stream, size=COPY_READ_BYTES)
                 except BaseException as exc:  # noqa: BLE001  (re-raised in the main thread)
                     outcome["error"] = exc
 
