@@ -157,8 +157,10 @@ CELERY_TASK_SOFT_TIME_LIMIT = 60 * 25
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 
-# Organisations per screening chunk: a few chunks per Celery worker process.
+# Big-data runs' chunks (bigdata/screening.py says why screening splits by record type).
 BIGDATA_CHUNK_ORGS = env.int("BIGDATA_CHUNK_ORGS", default=50_000)
+BIGDATA_SCREENING_TYPE_GROUPS = env.int("BIGDATA_SCREENING_TYPE_GROUPS", default=2)
+BIGDATA_SCREENING_CHUNK_ORGS = env.int("BIGDATA_SCREENING_CHUNK_ORGS", default=1_000_000)
 
 # --- Cache ----------------------------------------------------------------------------------
 if REDIS_URL:

@@ -273,7 +273,8 @@ class Run(models.Model):
 
 
 class RunChunk(models.Model):
-    """An independent slice of a run: organisations with ids in [org_from, org_to]."""
+    """An independent slice of a run: organisations with ids in [org_from, org_to] and, for
+    screening, the rules on these record types (empty: all of the run's)."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -284,6 +285,7 @@ class RunChunk(models.Model):
     index = models.PositiveIntegerField()
     org_from = models.BigIntegerField()
     org_to = models.BigIntegerField()
+    record_types = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)

@@ -1,7 +1,9 @@
 """Screening runs: every organisation against a program's screening rules, as set-based SQL.
 
-A run is split into chunks of organisation-id ranges. Each chunk is independent and
-idempotent: it deletes whatever an earlier attempt left for its range, then writes, in one
+A run is split into chunks by record type (the rules of a chunk read only the partitions of
+its record types, so the chunks share out the reading instead of repeating it) and, for very
+large populations, by organisation-id range. Each chunk is independent and idempotent: it
+deletes whatever an earlier attempt left for its rules and range, then writes, in one
 transaction, the flags (one INSERT … SELECT … GROUP BY over the records), their evidence (one
 INSERT … SELECT joining flags back to the records) and the office's earlier decisions carried
 over (one UPDATE): a dismissed or confirmed flag keeps its decision in a re-run unless a record
@@ -17,7 +19,7 @@ import time
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,10 +28,16 @@ from applications.models import Organization
 from award_portal.audit import audit_record
 from award_portal.roles import is_office
 
-from .models import Flag, Run, RunChunk, RunRule
+from .models import Flag, ImportBatch, RecordType, Run, RunChunk, RunRule
 
-# Coarse chunks: a few per worker, each reading its own share of the pages (settings override).
+# Evaluation chunks: organisation ranges (settings override).
 CHUNK_ORGS = int(getattr(settings, "BIGDATA_CHUNK_ORGS", 50_000))
+# Screening chunks: groups of record types of about equal record counts (one per worker
+# process), times organisation ranges only beyond this many organisations. Records are not
+# stored in organisation order across a file, so every organisation range reads every page of
+# its partitions: splitting by organisations multiplies the reading, splitting by type divides it.
+SCREENING_TYPE_GROUPS = int(getattr(settings, "BIGDATA_SCREENING_TYPE_GROUPS", 2))
+SCREENING_CHUNK_ORGS = int(getattr(settings, "BIGDATA_SCREENING_CHUNK_ORGS", 1_000_000))
 
 RULE_CONDITIONS = """
       AND r.source_id IN ({sources})
@@ -49,7 +57,7 @@ HITS_SQL = """
     SELECT r.id AS record_id, r.organization_id, rr.rule_id, rr.outcome, rr.min_count, r.occurred_on
     FROM bigdata_publicrecord r
     JOIN bigdata_runrule rr ON rr.run_id = %(run)s AND rr.record_type = r.record_type
-    WHERE r.organization_id BETWEEN %(lo)s AND %(hi)s""" + RULE_CONDITIONS
+    WHERE r.organization_id BETWEEN %(lo)s AND %(hi)s AND rr.record_type IN ({types})""" + RULE_CONDITIONS
 
 FLAGS_SQL = """
     INSERT INTO bigdata_flag (run_id, organization_id, rule_id, outcome, record_count, first_on, last_on,
@@ -73,6 +81,7 @@ CARRY_OVER_SQL = """
         decided_at = o.decided_at, carried_from_id = o.id
     FROM bigdata_flag o
     WHERE bigdata_flag.run_id = %(run)s AND bigdata_flag.organization_id BETWEEN %(lo)s AND %(hi)s
+      AND bigdata_flag.rule_id IN ({chunk_rules})
       AND o.run_id = %(prev)s AND o.organization_id = bigdata_flag.organization_id
       AND o.rule_id = bigdata_flag.rule_id AND o.decision <> 'pending'
       AND NOT EXISTS (
@@ -81,10 +90,14 @@ CARRY_OVER_SQL = """
                           WHERE oe.flag_id = o.id AND oe.record_id = ne.record_id))
 """
 
+CHUNK_RULES_SQL = "SELECT rule_id FROM bigdata_runrule WHERE run_id = %(run)s AND record_type IN ({types})"
+
 CLEAR_SQL = [
     """DELETE FROM bigdata_flagevidence WHERE flag_id IN (
-           SELECT id FROM bigdata_flag WHERE run_id = %(run)s AND organization_id BETWEEN %(lo)s AND %(hi)s)""",
-    "DELETE FROM bigdata_flag WHERE run_id = %(run)s AND organization_id BETWEEN %(lo)s AND %(hi)s",
+           SELECT id FROM bigdata_flag WHERE run_id = %(run)s AND organization_id BETWEEN %(lo)s AND %(hi)s
+           AND rule_id IN ({chunk_rules}))""",
+    """DELETE FROM bigdata_flag WHERE run_id = %(run)s AND organization_id BETWEEN %(lo)s AND %(hi)s
+           AND rule_id IN ({chunk_rules})""",
 ]
 
 REMATCH_SQL = {
@@ -114,24 +127,43 @@ def next_version(kind, program) -> int:
     return (Run.objects.filter(kind=kind, program=program).aggregate(v=Max("version"))["v"] or 0) + 1
 
 
+def type_groups(record_types, groups: int) -> list[list[str]]:
+    """The record types in at most `groups` groups of about equal record counts (the largest
+    type first into the lightest group), each group sorted."""
+    imported = (ImportBatch.objects.filter(status=ImportBatch.Status.IMPORTED, source__record_type__in=record_types)
+                .values("source__record_type").annotate(n=Sum("rows_imported")))
+    counts = {row["source__record_type"]: row["n"] for row in imported}
+    bins = [[0, []] for _ in range(max(1, min(groups, len(record_types))))]
+    for record_type in sorted(record_types, key=lambda t: (-(counts.get(t) or 0), t)):
+        lightest = min(bins, key=lambda b: b[0])
+        lightest[0] += counts.get(record_type) or 0
+        lightest[1].append(record_type)
+    return [sorted(types) for _, types in bins if types]
+
+
 @transaction.atomic
 def run_create(*, program, reference_date: datetime.date | None = None, actor=None,
-               chunk_orgs: int = CHUNK_ORGS, kind=Run.Kind.SCREENING) -> Run:
+               chunk_orgs: int | None = None, groups: int = SCREENING_TYPE_GROUPS, kind=Run.Kind.SCREENING) -> Run:
     """Create a run, its resolved rules and its chunks (nothing is computed yet)."""
     reference_date = reference_date or timezone.localdate()
     run = Run.objects.create(kind=kind, program=program, version=next_version(kind, program),
                              reference_date=reference_date, started_by=actor)
     if kind == Run.Kind.SCREENING:
-        RunRule.objects.bulk_create(_resolve_rules(run, program, reference_date))
-    ranges = org_ranges(chunk_orgs)
-    RunChunk.objects.bulk_create([RunChunk(run=run, index=i, org_from=lo, org_to=hi)
-                                  for i, (lo, hi) in enumerate(ranges)])
-    run.chunks_total = len(ranges)
+        rules = _resolve_rules(run, program, reference_date)
+        RunRule.objects.bulk_create(rules)
+        slices = type_groups(sorted({r.record_type for r in rules}), groups) or [[]]
+        ranges = org_ranges(chunk_orgs or SCREENING_CHUNK_ORGS)
+    else:
+        slices, ranges = [[]], org_ranges(chunk_orgs or CHUNK_ORGS)
+    chunks = [(lo, hi, types) for lo, hi in ranges for types in slices]
+    RunChunk.objects.bulk_create([RunChunk(run=run, index=i, org_from=lo, org_to=hi, record_types=types)
+                                  for i, (lo, hi, types) in enumerate(chunks)])
+    run.chunks_total = len(chunks)
     run.organizations = Organization.objects.count()
     run.save(update_fields=["chunks_total", "organizations"])
     audit_record(action=f"bigdata.{kind}_run_created", obj=run, actor=actor,
                  after={"program": program.code, "version": run.version, "reference_date": reference_date,
-                        "chunks": len(ranges)})
+                        "chunks": len(chunks)})
     return run
 
 
@@ -171,6 +203,14 @@ def sources_sql(record_types) -> str:
     return ", ".join(str(int(i)) for i in ids) or "NULL"
 
 
+def types_sql(record_types) -> str:
+    """Record types as a literal SQL list (they are the fixed `RecordType` values)."""
+    unknown = set(record_types) - set(RecordType.values)
+    if unknown:
+        raise ValueError(f"unknown record types {sorted(unknown)}")
+    return ", ".join(f"'{t}'" for t in sorted(record_types)) or "NULL"
+
+
 def screen_chunk(*, chunk_id: int) -> int:
     """Compute one chunk (idempotent: a retry replaces what a failed attempt left)."""
     started = time.perf_counter()
@@ -183,21 +223,24 @@ def screen_chunk(*, chunk_id: int) -> int:
     prev = previous_run(run)
     params = {"run": run.pk, "lo": chunk.org_from, "hi": chunk.org_to, "ref": run.reference_date,
               "prev": prev.pk if prev else -1}
-    sources = sources_sql(run.run_rules.values_list("record_type", flat=True))
+    record_types = chunk.record_types or sorted(set(run.run_rules.values_list("record_type", flat=True)))
+    types = types_sql(record_types)
+    chunk_rules = CHUNK_RULES_SQL.format(types=types)
+    sources = sources_sql(record_types)
     with transaction.atomic():
         # A redelivered task waits here for the first delivery and then finds the chunk done.
         if RunChunk.objects.select_for_update().get(pk=chunk.pk).status == RunChunk.Status.DONE:
             return 0
         with connection.cursor() as cursor:
             for sql in CLEAR_SQL:
-                cursor.execute(sql, params)
-            cursor.execute(HITS_SQL.format(sources=sources), params)
+                cursor.execute(sql.format(chunk_rules=chunk_rules), params)
+            cursor.execute(HITS_SQL.format(sources=sources, types=types), params)
             cursor.execute(FLAGS_SQL, params)
             flags = cursor.rowcount
             cursor.execute(EVIDENCE_SQL, params)
             cursor.execute("DROP TABLE screening_hits")
             if prev:
-                cursor.execute(CARRY_OVER_SQL, params)
+                cursor.execute(CARRY_OVER_SQL.format(chunk_rules=chunk_rules), params)
         RunChunk.objects.filter(pk=chunk.pk).update(status=RunChunk.Status.DONE, error="",
                                                     seconds=time.perf_counter() - started)
         Run.objects.filter(pk=run.pk).update(chunks_done=F("chunks_done") + 1, status=Run.Status.RUNNING)

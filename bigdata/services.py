@@ -16,12 +16,12 @@ def records_import(*, source, data: bytes, file_name: str, actor, accept_partial
 
 
 def run_start(*, program, actor, kind=Run.Kind.SCREENING, reference_date=None,
-              chunk_orgs: int = screening.CHUNK_ORGS) -> Run:
+              chunk_orgs: int | None = None, groups: int = screening.SCREENING_TYPE_GROUPS) -> Run:
     """Create a run and dispatch its chunks (a Celery chord; in-process when eager)."""
     if actor is not None and not is_office(actor):
         raise PermissionDenied
     run = screening.run_create(program=program, reference_date=reference_date, actor=actor, kind=kind,
-                               chunk_orgs=chunk_orgs)
+                               chunk_orgs=chunk_orgs, groups=groups)
     tasks.run_dispatch(run)
     run.refresh_from_db()
     return run

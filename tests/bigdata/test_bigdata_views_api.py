@@ -234,7 +234,7 @@ def test_progress_is_json(screened, office):
 
     response = client_for(office).get(f"/bigdata/runs/{run.pk}/progress/")
 
-    assert response.json() == {"status": "succeeded", "progress": 100, "chunks_done": 1, "chunks_total": 1,
+    assert response.json() == {"status": "succeeded", "progress": 100, "chunks_done": 2, "chunks_total": 2,
                                "flags": 1}
 
 

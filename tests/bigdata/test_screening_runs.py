@@ -232,7 +232,7 @@ def test_failed_chunk_fails_the_run_naming_it_and_resume_completes_without_dupli
     import_rows("gov-abnormal", [row_for(orgs[2], occurred_on=D(2024, 1, 2))])
     monkeypatch.setattr(screening, "connection", _FailingConnection(screening.connection, fail_on_call=2))
 
-    failed = run_start(program=beijing, actor=office, reference_date=REF, chunk_orgs=2)
+    failed = run_start(program=beijing, actor=office, reference_date=REF, chunk_orgs=2, groups=1)
 
     chunks = {c.index: c for c in failed.chunks.all()}
     assert (failed.status, failed.message, failed.chunks_done, failed.chunks_total) == (
@@ -247,7 +247,7 @@ def test_failed_chunk_fails_the_run_naming_it_and_resume_completes_without_dupli
     assert (resumed.status, resumed.message, resumed.chunks_done, resumed.progress, resumed.version) == (
         Run.Status.SUCCEEDED, "", 3, 100, 1)
     assert set(resumed.chunks.values_list("status", flat=True)) == {"done"}
-    clean = screen(beijing, office, chunk_orgs=2)
+    clean = screen(beijing, office, chunk_orgs=2, groups=1)
     assert flag_rows(resumed) == flag_rows(clean)
     assert resumed.flags_count == clean.flags_count == Flag.objects.filter(run=resumed).count() == 6
     assert FlagEvidence.objects.filter(flag__run=resumed).count() == 6
@@ -261,9 +261,10 @@ def test_resuming_a_finished_run_changes_nothing(beijing, office):
     before = flag_rows(run)
 
     again = run_resume(run_id=run.pk, actor=office)
-    screening.screen_chunk(chunk_id=run.chunks.get().pk)  # a redelivered task of a done chunk
+    for chunk in run.chunks.all():  # a redelivered task of a done chunk
+        screening.screen_chunk(chunk_id=chunk.pk)
 
-    assert (again.status, again.chunks_done, flag_rows(again)) == (Run.Status.SUCCEEDED, 1, before)
+    assert (again.status, again.chunks_done, flag_rows(again)) == (Run.Status.SUCCEEDED, run.chunks_total, before)
 
 
 def test_resume_is_for_the_office_only(beijing, office, make_user):
@@ -298,3 +299,58 @@ def test_record_imported_before_its_organisation_registers_is_matched_at_the_nex
     record.refresh_from_db()
     assert (record.organization, record.match_method) == (org, "code")
     assert flag_rows(run) == [(org.pk, the_flag(run, org).rule_id, (record.pk,))]
+
+
+# --- Chunks by record type ------------------------------------------------------------------------
+
+
+def several_kinds_of_records(orgs):
+    import_rows("gov-dishonesty", [listed(org) for org in orgs[:3]])
+    import_rows("gov-abnormal", [row_for(org, occurred_on=D(2024, 1, 2)) for org in orgs[1:4]])
+    import_rows("gov-penalty", [row_for(org, occurred_on=D(2023, 5, 10), grade="罚款", amount_10k="20")
+                                for org in orgs[2:]])
+    import_rows("accident", [row_for(orgs[0], occurred_on=D(2023, 8, 1), grade="较大", deaths="3")])
+
+
+def test_type_groups_balance_the_record_counts():
+    load_programs()
+    orgs = [make_org() for _ in range(6)]
+    several_kinds_of_records(orgs)  # penalties 4, dishonesty 3, abnormal 3, accident 1
+
+    groups = screening.type_groups(["abnormal_operation", "accident", "dishonesty_list", "media_report", "penalty"], 2)
+
+    assert groups == [["accident", "media_report", "penalty"], ["abnormal_operation", "dishonesty_list"]]
+    assert screening.type_groups(["penalty"], 4) == [["penalty"]]
+
+
+def test_chunks_share_out_the_rules_by_record_type_and_find_the_same_flags(beijing, office):
+    orgs = [make_org() for _ in range(6)]
+    several_kinds_of_records(orgs)
+
+    whole = screen(beijing, office, groups=1)
+    split = screen(beijing, office, groups=3, chunk_orgs=2)
+
+    assert flag_rows(split) == flag_rows(whole) and len(flag_rows(whole)) == 11
+    assert whole.chunks_total == 1 and split.chunks_total == 9
+    rule_types = set(split.run_rules.values_list("record_type", flat=True))
+    for lo, hi in {(c.org_from, c.org_to) for c in split.chunks.all()}:
+        groups = [set(c.record_types) for c in split.chunks.filter(org_from=lo, org_to=hi)]
+        assert set().union(*groups) == rule_types and sum(map(len, groups)) == len(rule_types)
+
+
+def test_a_failed_type_chunk_loses_only_its_rules_flags_until_resumed(beijing, office, monkeypatch):
+    orgs = [make_org() for _ in range(6)]
+    several_kinds_of_records(orgs)
+    clean = screen(beijing, office, groups=2)
+    monkeypatch.setattr(screening, "connection", _FailingConnection(screening.connection, fail_on_call=2))
+
+    failed = run_start(program=beijing, actor=office, reference_date=REF, groups=2)
+
+    broken = failed.chunks.get(status="failed")
+    assert (failed.status, failed.chunks_done) == (Run.Status.FAILED, 1)
+    kept = {f.rule.record_type for f in Flag.objects.filter(run=failed).select_related("rule")}
+    assert kept and not kept & set(broken.record_types)
+    monkeypatch.undo()
+    resumed = run_resume(run_id=failed.pk, actor=office)
+    assert resumed.status == Run.Status.SUCCEEDED
+    assert flag_rows(resumed) == flag_rows(clean)

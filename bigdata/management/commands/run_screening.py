@@ -4,7 +4,6 @@ from django.core.management.base import BaseCommand
 
 from applications.models import AwardProgram
 from bigdata.models import Run
-from bigdata.screening import CHUNK_ORGS
 from bigdata.services import run_start
 
 
@@ -20,5 +19,5 @@ class Command(BaseCommand):
     def handle(self, *args, program, reference_date, evaluation, chunk_orgs, **options):
         kind = Run.Kind.EVALUATION if evaluation else Run.Kind.SCREENING
         run = run_start(program=AwardProgram.objects.get(code=program), actor=None, kind=kind,
-                        reference_date=reference_date, chunk_orgs=chunk_orgs or CHUNK_ORGS)
+                        reference_date=reference_date, chunk_orgs=chunk_orgs)
         self.stdout.write(f"{run}: {run.status} flags={run.flags_count} chunks={run.chunks_done}/{run.chunks_total}")
