@@ -64,14 +64,16 @@ def _header(data: bytes, encoding: str) -> list[str]:
     return [c.strip() for c in next(csv.reader([first]))]
 
 
+def _csv_options(names: list[str], block_size: int) -> dict:
+    """Every column as text (validation types them), empty fields as ''."""
+    return {"read_options": pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=block_size),
+            "convert_options": pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                    strings_can_be_null=False, quoted_strings_can_be_null=False),
+            "parse_options": pacsv.ParseOptions(newlines_in_values=False)}
+
+
 def _read_csv_bytes(data: bytes) -> pa.Table:
-    names = _header(data, "utf-8")
-    return pacsv.read_csv(
-        io.BytesIO(data),
-        read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=64 << 20),
-        convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                             strings_can_be_null=False, quoted_strings_can_be_null=False),
-        parse_options=pacsv.ParseOptions(newlines_in_values=False))
+    return pacsv.read_csv(io.BytesIO(data), **_csv_options(_header(data, "utf-8"), 64 << 20))
 
 
 def decode_table(data: bytes) -> tuple[pa.Table, str]:
@@ -471,13 +473,7 @@ def _csv_slices(data: bytes, source: RecordSource):
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
-        names = _header(data, "utf-8")
-        reader = pacsv.open_csv(
-            io.BytesIO(data),
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=SLICE_BYTES),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
-            parse_options=pacsv.ParseOptions(newlines_in_values=False))
+        reader = pacsv.open_csv(io.BytesIO(data), **_csv_options(_header(data, "utf-8"), SLICE_BYTES))
         for part in reader:
             if part.num_rows:
                 yield map_columns(pa.Table.from_batches([part]), source)
@@ -488,7 +484,6 @@ def _csv_slices(data: bytes, source: RecordSource):
 def _table_slices(table: pa.Table):
     for lo in range(0, table.num_rows, SLICE_ROWS):
         yield table.slice(lo, SLICE_ROWS)
-
 
 
 def _first_load_possible(source) -> bool:
