@@ -510,12 +510,18 @@ class _QueueStream:
         self.queue = queue.Queue(maxsize=3)
         self.buffer = memoryview(b"")
         self.closed = False
+        self.abandoned = threading.Event()  # COPY stopped reading (it failed): puts are dropped
 
-    def put(self, data: bytes):
-        self.queue.put(data)
+    def put(self, data):
+        while not self.abandoned.is_set():
+            try:
+                self.queue.put(data, timeout=0.5)
+                return
+            except queue.Full:
+                continue
 
     def close(self):
-        self.queue.put(None)
+        self.put(None)
 
     def read(self, size=-1):
         while not self.buffer and not self.closed:
@@ -570,6 +576,7 @@ def _import_pipelined(slices, source, batch, accept_partial, actor, started, *, 
                                                 f"(FORMAT binary, FREEZE true)", stream, size=COPY_READ_BYTES)
                 except BaseException as exc:  # noqa: BLE001  (re-raised in the main thread)
                     outcome["error"] = exc
+                    stream.abandoned.set()
 
             worker = threading.Thread(target=copy, name=f"copy-{partition}")
             worker.start()

@@ -176,3 +176,23 @@ def test_dates_before_1900_are_read_value_by_value():
 
     assert batch.status == ImportBatch.Status.IMPORTED
     assert sorted(PublicRecord.objects.values_list("occurred_on", flat=True)) == [D(1899, 12, 31), D(2024, 2, 29)]
+
+
+def test_a_copy_that_fails_mid_file_fails_the_import_and_leaves_nothing(small_slices, monkeypatch):
+    """The slices prepared after COPY failed are dropped (the preparing thread must not wait
+    for a reader that is gone)."""
+    orgs = [make_org()]
+    src = source("gov-penalty")
+    real_encode, calls = pgbinary.encode, []
+
+    def encode_then_garble(table, kinds):
+        calls.append(table.num_rows)
+        return pa.py_buffer(b"\x00\x05") if len(calls) == 2 else real_encode(table, kinds)
+
+    monkeypatch.setattr(pgbinary, "encode", encode_then_garble)
+
+    batch = import_bytes(src, record_file(src, penalties(orgs, 300)), "处罚.csv")
+
+    assert batch.status == ImportBatch.Status.FAILED
+    assert "field count" in batch.message
+    assert not partition_exists(src) and not PublicRecord.objects.exists()
