@@ -76,10 +76,13 @@ def _read_csv_bytes(data: bytes) -> pa.Table:
     return pacsv.read_csv(io.BytesIO(data), **_csv_options(_header(data, "utf-8"), 64 << 20))
 
 
+def _without_bom(data: bytes) -> bytes:
+    return data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+
+
 def decode_table(data: bytes) -> tuple[pa.Table, str]:
     """UTF-8 (with or without BOM), else GB18030 (a superset of GBK and GB2312)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    data = _without_bom(data)
     try:
         return _read_csv_bytes(data), "utf-8"
     except (pa.ArrowInvalid, UnicodeDecodeError) as utf8_error:
@@ -396,6 +399,21 @@ def _bulk_insert(typed: pa.Table, source: RecordSource, batch: ImportBatch) -> i
     return len(objects)
 
 
+def _refused_whole_message(rows_rejected: int) -> str:
+    return f"{rows_rejected}行未通过校验，整份文件未导入。请修正后重新上传，或选择仅导入通过校验的行。"
+
+
+def _record_imported(batch, imported: int, duplicates: int, counts: dict, started, actor) -> ImportBatch:
+    batch.rows_imported, batch.rows_duplicate = imported, duplicates
+    batch.matched_by_code, batch.matched_by_name, batch.unmatched = counts["code"], counts["name"], counts["unmatched"]
+    batch.status = ImportBatch.Status.IMPORTED
+    _finish(batch, started)
+    audit_record(action="bigdata.import", obj=batch, actor=actor, after={
+        "source": batch.source.code, "file": batch.file_name, "imported": imported, "duplicates": duplicates,
+        "rejected": batch.rows_rejected})
+    return batch
+
+
 def import_file(*, source: RecordSource, data: bytes, file_name: str, actor=None,
                 accept_partial: bool = False) -> ImportBatch:
     """Import one file. Side effects: an ImportBatch (always), RejectedRow rows, PublicRecord rows
@@ -428,26 +446,14 @@ def import_file(*, source: RecordSource, data: bytes, file_name: str, actor=None
         if batch.rows_rejected:
             _store_rejected(batch, table, reasons, rejected)
         if batch.rows_rejected and not accept_partial:
-            batch.status = ImportBatch.Status.REFUSED
-            batch.message = (f"{batch.rows_rejected}行未通过校验，整份文件未导入。请修正后重新上传，"
-                             f"或选择仅导入通过校验的行。")
-        else:
-            valid = typed.filter(pa.array(~rejected)) if batch.rows_rejected else typed
-            valid = valid.append_column("severity", pa.array(severity(valid, source.record_type), pa.int16()))
-            valid = valid.append_column("record_type", pa.array([source.record_type] * valid.num_rows, pa.string()))
-            valid, counts = match(valid)
-            with transaction.atomic():
-                imported = (_copy_insert if connection.vendor == "postgresql" else _bulk_insert)(valid, source, batch)
-                batch.rows_imported = imported
-                batch.rows_duplicate = valid.num_rows - imported
-                batch.matched_by_code, batch.matched_by_name, batch.unmatched = (
-                    counts["code"], counts["name"], counts["unmatched"])
-                batch.status = ImportBatch.Status.IMPORTED
-                _finish(batch, started)
-                audit_record(action="bigdata.import", obj=batch, actor=actor, after={
-                    "source": source.code, "file": batch.file_name, "imported": imported,
-                    "duplicates": batch.rows_duplicate, "rejected": batch.rows_rejected})
-            return batch
+            raise ImportRefused(_refused_whole_message(batch.rows_rejected))
+        valid = typed.filter(pa.array(~rejected)) if batch.rows_rejected else typed
+        valid = valid.append_column("severity", pa.array(severity(valid, source.record_type), pa.int16()))
+        valid = valid.append_column("record_type", pa.array([source.record_type] * valid.num_rows, pa.string()))
+        valid, counts = match(valid)
+        with transaction.atomic():
+            imported = (_copy_insert if connection.vendor == "postgresql" else _bulk_insert)(valid, source, batch)
+            return _record_imported(batch, imported, valid.num_rows - imported, counts, started, actor)
     except ImportRefused as exc:
         batch.status, batch.message = ImportBatch.Status.REFUSED, str(exc)
     except Exception as exc:  # noqa: BLE001  (recorded on the batch; nothing was imported)
@@ -470,8 +476,7 @@ class _Restart(Exception):
 def _csv_slices(data: bytes, source: RecordSource):
     """The rows of a UTF-8 CSV file, mapped to our columns, slice by slice as they are parsed, so
     the first COPY starts before the whole file is read."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    data = _without_bom(data)
     try:
         reader = pacsv.open_csv(io.BytesIO(data), **_csv_options(_header(data, "utf-8"), SLICE_BYTES))
         for part in reader:
@@ -637,30 +642,12 @@ def _import_pipelined(slices, source, batch, accept_partial, actor, started, *, 
                 cursor.execute(f"ALTER TABLE bigdata_publicrecord ATTACH PARTITION {partition} "
                                f"FOR VALUES IN ({int(source.pk)})")
             _store_rejected_parts(batch, rejected_parts)
-            batch.rows_imported, batch.rows_duplicate = imported, 0
-            batch.matched_by_code, batch.matched_by_name, batch.unmatched = (
-                counts["code"], counts["name"], counts["unmatched"])
-            batch.status = ImportBatch.Status.IMPORTED
-            _finish(batch, started)
-            audit_record(action="bigdata.import", obj=batch, actor=actor, after={
-                "source": source.code, "file": batch.file_name, "imported": imported, "duplicates": 0,
-                "rejected": batch.rows_rejected})
-            return batch
+            return _record_imported(batch, imported, 0, counts, started, actor)
     except _Restart:
         return None
-    except ImportRefused:
-        raise
-    except _Refused:
+    except _Refused:  # the rejected rows are stored after the rollback, for the report
         _store_rejected_parts(batch, rejected_parts)
-        batch.status = ImportBatch.Status.REFUSED
-        batch.message = (f"{batch.rows_rejected}行未通过校验，整份文件未导入。请修正后重新上传，"
-                         f"或选择仅导入通过校验的行。")
-    except Exception as exc:  # noqa: BLE001  (recorded on the batch; nothing was imported)
-        batch.status, batch.message = ImportBatch.Status.FAILED, f"{exc.__class__.__name__}: {exc}"
-    _finish(batch, started)
-    audit_record(action="bigdata.import_refused", obj=batch, actor=actor,
-                 after={"source": source.code, "file": batch.file_name, "message": batch.message[:300]})
-    return batch
+        raise ImportRefused(_refused_whole_message(batch.rows_rejected)) from None
 
 
 def _reserve_ids(cursor, n) -> int:

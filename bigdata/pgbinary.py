@@ -7,8 +7,8 @@ and the COPY is the slowest stage of the pipelined import.
 The format (PostgreSQL manual, "COPY … Binary Format"): a signature and two int32 header
 fields, then per row an int16 field count and per field an int32 byte length (-1 for NULL)
 followed by the value in the type's send format (big-endian), and an int16 -1 at the end.
-Each row's fields are scattered into one byte buffer: fixed-width fields through an (n, k)
-index, text fields through one index per byte of the column.
+`encode` builds each row from pieces (runs of fixed-width bytes as one matrix, text and
+nullable values as binary arrays) and lets Arrow join them row by row.
 """
 
 import numpy as np
@@ -20,16 +20,15 @@ TRAILER = b"\xff\xff"
 
 INT8, INT2, DATE, NUMERIC2, TEXT = "int8", "int2", "date", "numeric2", "text"
 _POSTGRES_EPOCH = 10957  # 2000-01-01 in days since 1970-01-01
+_INTEGER = {INT8: ">i8", INT2: ">i2"}
 
 
 def _fixed(column, kind: str) -> tuple[np.ndarray, np.ndarray]:
     """(n, width) bytes of the values in send format, and whether each value is present."""
     n = len(column)
     present = np.asarray(pc.is_valid(column).to_numpy(zero_copy_only=False), dtype=bool)
-    if kind == INT8:
-        values = pc.fill_null(column, 0).to_numpy().astype(">i8").view(np.uint8).reshape(n, 8)
-    elif kind == INT2:
-        values = pc.fill_null(column, 0).to_numpy().astype(">i2").view(np.uint8).reshape(n, 2)
+    if kind in (INT8, INT2):
+        values = pc.fill_null(column, 0).to_numpy().astype(_INTEGER[kind]).view(np.uint8).reshape(n, -1)
     elif kind == DATE:
         days = pc.fill_null(column, 0).cast(pa.int32()).to_numpy() - _POSTGRES_EPOCH
         values = days.astype(">i4").view(np.uint8).reshape(n, 4)
@@ -57,23 +56,12 @@ def _numeric2(amounts: np.ndarray) -> np.ndarray:
     return words.view(np.uint8).reshape(len(cents), 16)
 
 
-def _text(column) -> tuple[np.ndarray, np.ndarray]:
-    """The column's UTF-8 bytes and their offsets (NULL written as '')."""
-    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-    array = pc.fill_null(array, "").cast(pa.large_string())
-    n = len(array)
-    offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)[array.offset:array.offset + n + 1]
-    data = array.buffers()[2]
-    values = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
-    return values, offsets
-
-
-def _block(matrix: np.ndarray) -> pa.Array:
-    """An (n, width) byte matrix as n binary values of `width` bytes (no copy)."""
-    n, width = matrix.shape
-    offsets = np.arange(0, (n + 1) * width, width, dtype=np.int64)
-    return pa.LargeBinaryArray.from_buffers(pa.large_binary(), n, [None, pa.py_buffer(offsets),
-                                                                   pa.py_buffer(np.ascontiguousarray(matrix))])
+def _binary(sizes: np.ndarray, data: np.ndarray) -> pa.Array:
+    """Binary values of the given byte sizes, cut one after another from `data` (no copy)."""
+    offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    return pa.LargeBinaryArray.from_buffers(pa.large_binary(), len(sizes),
+                                            [None, pa.py_buffer(offsets), pa.py_buffer(np.ascontiguousarray(data))])
 
 
 def _length_prefix(lengths: np.ndarray) -> np.ndarray:
@@ -94,7 +82,8 @@ def encode(table: pa.Table, kinds: list[str]) -> pa.Buffer:
 
     def flush():
         if fixed:
-            pieces.append(_block(np.hstack(fixed)))
+            block = np.hstack(fixed)
+            pieces.append(_binary(np.full(n, block.shape[1]), block))
             fixed.clear()
 
     for column, kind in zip(table.columns, kinds, strict=True):
@@ -113,10 +102,7 @@ def encode(table: pa.Table, kinds: list[str]) -> pa.Buffer:
             continue
         fixed.append(_length_prefix(np.where(present, width, -1)))
         flush()
-        offsets = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.where(present, width, 0), out=offsets[1:])
-        pieces.append(pa.LargeBinaryArray.from_buffers(
-            pa.large_binary(), n, [None, pa.py_buffer(offsets), pa.py_buffer(np.ascontiguousarray(values[present]))]))
+        pieces.append(_binary(np.where(present, width, 0), values[present]))
     flush()
     rows = pc.binary_join_element_wise(*pieces, pa.scalar(b"", pa.large_binary()))
     offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64)

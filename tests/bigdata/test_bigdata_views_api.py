@@ -25,11 +25,6 @@ READERS = ["supervisor", "guidance"]
 
 
 @pytest.fixture
-def office(make_user):
-    return make_user(role="office")
-
-
-@pytest.fixture
 def screened(office):
     """The shipped programs; one organisation with a flagged dishonesty entry and an unrelated
     spot check; a Beijing screening run."""

@@ -33,17 +33,6 @@ def english():
         yield
 
 
-@pytest.fixture
-def office(make_user):
-    return make_user(role="office")
-
-
-@pytest.fixture
-def beijing():
-    load_programs()
-    return AwardProgram.objects.get(code="beijing")
-
-
 def judge(program, org):
     rule = EligibilityRule.objects.get(program=program, kind="bigdata_no_disqualifying_flag")
     application = make_application(make_round(program), org, state=ApplicationState.SUBMITTED)

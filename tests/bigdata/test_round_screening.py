@@ -8,22 +8,16 @@ from django.utils import timezone
 
 from applications.eligibility import EligibilityContext, evaluate_rule
 from applications.enums import ApplicationState, RoundPhase, RuleOutcome
-from applications.models import AwardProgram, EligibilityRule
+from applications.models import EligibilityRule
 from bigdata.models import Run
 from bigdata.screening import latest_run
 from bigdata.services import run_start
 
 from ..applications.factories import make_application, make_org, make_round
-from .support import import_rows, load_programs, row_for
+from .support import import_rows, row_for
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-
-
-@pytest.fixture
-def beijing():
-    load_programs()
-    return AwardProgram.objects.get(code="beijing")
 
 
 def test_run_form_with_a_round_screens_as_of_its_deadline(client, make_user, beijing):

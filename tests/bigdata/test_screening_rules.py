@@ -118,11 +118,6 @@ def _shipped_rules():
 SHIPPED = list(_shipped_rules())
 
 
-@pytest.fixture
-def office(make_user):
-    return make_user(role="office")
-
-
 def import_scenario(rule_code):
     """Organisations and records of a scenario; returns the expected {(org id, rule code): record ids}."""
     source_code, rows = SCENARIOS[rule_code]

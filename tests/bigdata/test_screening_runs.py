@@ -29,17 +29,6 @@ D = datetime.date
 DISMISS_REASON = "经核实，该记录已于2024年5月完成信用修复，移出决定尚未同步。"
 
 
-@pytest.fixture
-def office(make_user):
-    return make_user(role="office")
-
-
-@pytest.fixture
-def beijing():
-    load_programs()
-    return AwardProgram.objects.get(code="beijing")
-
-
 def listed(org, **fields):
     """A still-listed serious-dishonesty entry: the Beijing rule "dishonesty-current" flags it."""
     return row_for(org, **{"occurred_on": D(2023, 3, 1), "grade": "市场监督管理严重违法失信名单", **fields})
