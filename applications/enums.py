@@ -24,6 +24,7 @@ class ApplicationState(models.TextChoices):
     AWARDED = "awarded", _("Awarded")
     REVOKED = "revoked", _("Award revoked")
     WITHDRAWN = "withdrawn", _("Withdrawn by the applicant")
+    DISQUALIFIED = "disqualified", _("Disqualified")
 
 
 S = ApplicationState
@@ -33,7 +34,13 @@ EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})
 #: States that end an application's journey in this round (no further transitions but revoke).
 TERMINAL_STATES = frozenset({
     S.INELIGIBLE, S.NOT_ADVANCED, S.NOT_SHORTLISTED, S.NOT_PROPOSED,
-    S.WITHDRAWN_AFTER_OBJECTION, S.REVOKED, S.WITHDRAWN,
+    S.WITHDRAWN_AFTER_OBJECTION, S.REVOKED, S.WITHDRAWN, S.DISQUALIFIED,
+})
+#: States from which the office may disqualify an applicant found to have cheated: every state
+#: after submission and before the award is conferred (revocation takes over afterwards).
+BEFORE_AWARD_STATES = frozenset({
+    S.SUBMITTED, S.RETURNED, S.RECOMMENDED, S.ELIGIBLE, S.IN_MATERIAL_REVIEW, S.IN_SITE_REVIEW,
+    S.IN_DELIBERATION, S.PROPOSED, S.IN_PUBLIC_NOTICE, S.APPROVED,
 })
 #: States that count as "winning" for re-application waits and monitoring.
 AWARDED_STATES = frozenset({S.AWARDED})
@@ -75,6 +82,7 @@ class Action(models.TextChoices):
     APPROVE = "approve", _("Record government approval")
     AWARD = "award", _("Confer the award")
     REVOKE = "revoke", _("Revoke the award")
+    DISQUALIFY = "disqualify", _("Disqualify (fraud or improper means)")
 
 
 class Cycle(models.TextChoices):
@@ -122,9 +130,15 @@ class LegalForm(models.TextChoices):
     PUBLIC_INSTITUTION = "public_institution", _("Public institution (事业单位)")
     SOCIAL_ORGANIZATION = "social_organization", _("Social organisation")
     GOVERNMENT_BODY = "government_body", _("Government or party body, civil-service managed unit")
+    PEOPLES_ORGANIZATION = "peoples_organization", _("People's organisation (人民团体 / 群众团体)")
 
 
 #: Legal forms without legal personality.
 NON_LEGAL_PERSON_FORMS = frozenset({LegalForm.PARTNERSHIP, LegalForm.SOLE_PROPRIETORSHIP, LegalForm.BRANCH})
-#: Bodies managed under the Civil Servant Law, excluded by e.g. Hangzhou's rules.
-PUBLIC_BODY_FORMS = frozenset({LegalForm.GOVERNMENT_BODY})
+#: Bodies managed under (or by reference to) the Civil Servant Law, excluded by e.g. Hangzhou's
+#: rules: party and government bodies, legislatures, courts, procuratorates and people's
+#: organisations (人民团体, 群众团体).
+PUBLIC_BODY_FORMS = frozenset({LegalForm.GOVERNMENT_BODY, LegalForm.PEOPLES_ORGANIZATION})
+#: Legal forms that are enterprises (企业), for awards open to enterprises only (Anhui art. 2, 13).
+ENTERPRISE_FORMS = frozenset({LegalForm.COMPANY, LegalForm.STATE_OWNED, LegalForm.PARTNERSHIP,
+                              LegalForm.SOLE_PROPRIETORSHIP, LegalForm.BRANCH})

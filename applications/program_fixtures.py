@@ -18,6 +18,7 @@ from .models import (
     CriteriaVersion,
     EligibilityRule,
     Item,
+    ProgramArticle,
     ProgramNoticeStage,
     Recommender,
     Tier,
@@ -82,7 +83,8 @@ def program_load(path) -> AwardProgram:
             "quota": tier["quota"],
             "prize_amount": Decimal(str(tier["prize_amount"])) if tier.get("prize_amount") is not None else None,
             "prize_is_cap": tier.get("prize_is_cap", False),
-            "voting_method": tier.get("voting_method", "deliberation")})
+            "voting_method": tier.get("voting_method", "deliberation"),
+            "bars_reapplication": tier.get("bars_reapplication", True)})
         obj.full_clean()
     for rec in data.get("recommenders", []):
         recommender, _ = Recommender.objects.update_or_create(code=rec["code"], defaults={
@@ -93,11 +95,28 @@ def program_load(path) -> AwardProgram:
         obj, _ = EligibilityRule.objects.update_or_create(program=program, order=order, defaults={
             "kind": rule["kind"], "params": rule.get("params", {}), "source_article": rule["source_article"],
             "description_zh": rule["description_zh"], "description_en": rule.get("description_en", ""),
-            "active": rule.get("active", True)})
+            "articles": rule.get("articles", []), "active": rule.get("active", True)})
         obj.full_clean()
     EligibilityRule.objects.filter(program=program, order__gt=len(data.get("eligibility_rules", []))).update(
         active=False)
+    articles_load(program, data.get("articles", []))
     return program
+
+
+ARTICLE_FIELDS = ["ref_zh", "ref_en", "summary_zh", "summary_en", "status", "settings", "transitions",
+                  "note_zh", "note_en", "assumption_zh", "assumption_en"]
+
+
+def articles_load(program, articles: list[dict]):
+    """The program's catalogue of articles (the rules register's rows); keys absent from the file go."""
+    keys = []
+    for order, article in enumerate(articles, start=1):
+        defaults = {f: article[f] for f in ARTICLE_FIELDS if f in article}
+        obj, _ = ProgramArticle.objects.update_or_create(program=program, key=article["key"],
+                                                         defaults={**defaults, "order": order})
+        obj.full_clean()
+        keys.append(article["key"])
+    ProgramArticle.objects.filter(program=program).exclude(key__in=keys).delete()
 
 
 def load_all_programs() -> list[AwardProgram]:

@@ -7,6 +7,7 @@ from .programs import (
     CriteriaVersion,
     EligibilityRule,
     Item,
+    ProgramArticle,
     ProgramNoticeStage,
     Recommender,
     Tier,
@@ -16,6 +17,6 @@ from .rounds import PhaseChange, Round
 __all__ = [
     "Application", "Attachment", "CommitmentLetter", "Invitation", "KeyFigure", "Recommendation",
     "SelfAssessment", "AwardProgram", "Category", "Certification", "CriteriaVersion", "EligibilityRule",
-    "Item", "Membership", "MujuGrade", "Organization", "PhaseChange", "ProgramNoticeStage",
+    "Item", "Membership", "MujuGrade", "Organization", "PhaseChange", "ProgramArticle", "ProgramNoticeStage",
     "Recommender", "Round", "RuleResult", "StateChange", "Tier",
 ]

@@ -213,6 +213,10 @@ class Tier(BilingualName):
     prize_is_cap = models.BooleanField(_("amount is a ceiling (不高于)"), default=False)
     voting_method = models.CharField(_("voting method"), max_length=16, choices=VotingMethod.choices,
                                      default=VotingMethod.DELIBERATION)
+    bars_reapplication = models.BooleanField(
+        _("winners must wait before re-applying"), default=True,
+        help_text=_("Whether the program's re-application wait binds winners of this tier (Beijing: the award, "
+                    "not the nomination)."))
 
     class Meta:
         ordering = ["program", "rank"]
@@ -238,6 +242,8 @@ class EligibilityRule(models.Model):
                                       help_text=_("e.g. 《北京市人民政府质量管理奖管理办法》第十二条(一)"))
     description_zh = models.CharField(_("description (Chinese)"), max_length=300)
     description_en = models.CharField(_("description (English)"), max_length=300, blank=True)
+    articles = models.JSONField(_("articles applied"), default=list, blank=True,
+                                help_text=_("Keys of the program's articles this rule applies, e.g. [\"bj2020:art12.1\"]"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     active = models.BooleanField(_("active"), default=True)
 
@@ -262,3 +268,58 @@ class EligibilityRule(models.Model):
         missing = [p for p in kind.required_params if p not in (self.params or {})]
         if missing:
             raise ValidationError({"params": _("Missing parameters: %(names)s.") % {"names": ", ".join(missing)}})
+
+
+class ProgramArticle(models.Model):
+    """One article of a program's measures, and what the portal does about it.
+
+    The catalogue is data (`articles` in the program fixture). Rules, settings and transitions
+    point at articles by key; the rules register joins them, so it shows what actually runs.
+    """
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("Applied by the portal")
+        PARTIAL = "partial", _("Partly applied")
+        NOT_YET = "not_yet", _("Not handled by the portal yet")
+        OFFICE = "office", _("Left to the office's judgement")
+        INFORMATIONAL = "informational", _("Nothing to apply (purpose, definitions, duties outside the portal)")
+
+    program = models.ForeignKey(AwardProgram, on_delete=models.CASCADE, related_name="articles")
+    key = models.CharField(_("key"), max_length=40, help_text=_("e.g. bj2020:art12.1"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    ref_zh = models.CharField(_("citation (Chinese)"), max_length=200)
+    ref_en = models.CharField(_("citation (English)"), max_length=200, blank=True)
+    summary_zh = models.TextField(_("summary (Chinese)"))
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    settings = models.JSONField(_("program settings applying it"), default=list, blank=True)
+    transitions = models.JSONField(_("pipeline actions applying it"), default=list, blank=True)
+    note_zh = models.TextField(_("how the portal handles it (Chinese)"), blank=True)
+    note_en = models.TextField(_("how the portal handles it (English)"), blank=True)
+    assumption_zh = models.TextField(_("assumption where the text is silent (Chinese)"), blank=True)
+    assumption_en = models.TextField(_("assumption where the text is silent (English)"), blank=True)
+
+    class Meta:
+        ordering = ["program", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["program", "key"], name="program_article_key_unique")]
+        verbose_name = _("article of the measures")
+        verbose_name_plural = _("articles of the measures")
+
+    def __str__(self):
+        return self.ref
+
+    @property
+    def ref(self):
+        return localized(self.ref_zh, self.ref_en)
+
+    @property
+    def summary(self):
+        return localized(self.summary_zh, self.summary_en)
+
+    @property
+    def note(self):
+        return localized(self.note_zh, self.note_en)
+
+    @property
+    def assumption(self):
+        return localized(self.assumption_zh, self.assumption_en)

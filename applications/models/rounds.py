@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..enums import PHASE_ORDER, RoundPhase
+from ..enums import PHASE_ORDER, Cycle, RoundPhase
 from .programs import AwardProgram, BilingualName
 
 
@@ -34,6 +34,38 @@ class Round(BilingualName):
         if self.applications_open_on and self.application_deadline:
             if self.application_deadline.date() < self.applications_open_on:
                 raise ValidationError({"application_deadline": _("The deadline lies before the opening day.")})
+        problem = self.cycle_problem()
+        if problem:
+            raise ValidationError({"year": problem})
+
+    def cycle_problem(self) -> str | None:
+        """Why this round breaks its program's cycle, or None.
+
+        Biennial programs (Beijing art. 4 "每两年评选一届") hold rounds at least two years apart;
+        annual ones (Anhui art. 4 "每年评审1次") and programs run in approved years (Hangzhou 三(一))
+        at most one round a year. Later editions come in later years.
+        """
+        if not self.program_id or not self.year:
+            return None
+        others = Round.objects.filter(program_id=self.program_id).exclude(pk=self.pk)
+        gap = 2 if self.program.cycle == Cycle.BIENNIAL else 1
+        clash = others.filter(year__gt=self.year - gap, year__lt=self.year + gap).order_by("year").first()
+        if clash is not None:
+            if gap == 2:
+                return _("%(program)s is held every two years: edition %(edition)s is in %(year)s, so no other "
+                         "round may be held between %(first)s and %(last)s.") % {
+                    "program": self.program.name, "edition": clash.edition, "year": clash.year,
+                    "first": clash.year - 1, "last": clash.year + 1}
+            return _("%(program)s holds one round a year: edition %(edition)s is already in %(year)s.") % {
+                "program": self.program.name, "edition": clash.edition, "year": clash.year}
+        if self.edition is not None:
+            disorder = others.filter(
+                models.Q(edition__lt=self.edition, year__gt=self.year)
+                | models.Q(edition__gt=self.edition, year__lt=self.year)).order_by("edition").first()
+            if disorder is not None:
+                return _("Edition %(edition)s is in %(year)s: editions must follow the years in order.") % {
+                    "edition": disorder.edition, "year": disorder.year}
+        return None
 
     @property
     def next_phase(self):
