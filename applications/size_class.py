@@ -70,7 +70,8 @@ class Bounds(NamedTuple):
     small: int
 
 
-# Transcribed from the official table (DOMAIN.md §4). Order of indicators follows the table.
+# Transcribed from the official table (docs/domain.md, Enterprise size classes). Order of
+# indicators follows the table.
 THRESHOLDS: dict[SizeIndustry, dict[str, Bounds]] = {
     SizeIndustry.AGRICULTURE: {
         REVENUE: Bounds(20000, 500, 50),

@@ -1,4 +1,4 @@
-"""The portal's roles (DESIGN.md "Who uses it") and the predicates every layer shares.
+"""The portal's roles (README.md, Roles and demo logins) and the predicates every layer shares.
 
 A role is a Django group; the data migration creates them. Views, API permission classes and
 templates ask these predicates, never the group names directly.

@@ -17,7 +17,8 @@ from applications.size_class import (
 
 L, M, S, MICRO = SizeClass.LARGE, SizeClass.MEDIUM, SizeClass.SMALL, SizeClass.MICRO
 
-# The official table (DOMAIN.md §4), written out again independently of the module.
+# The official table (docs/domain.md, Enterprise size classes), written out again independently
+# of the module.
 OFFICIAL = {
     "agriculture": {"revenue": (20000, 500, 50)},
     "industry": {"employees": (1000, 300, 20), "revenue": (40000, 2000, 300)},

@@ -49,8 +49,9 @@ def test_published_codes_are_valid(code):
 def test_worked_example_sum():
     first17 = "91512081MA62K0260"
     total = sum(uscc.VALUES[c] * w for c, w in zip(first17, uscc.WEIGHTS, strict=True))
-    # DOMAIN.md §2.1 quotes the sum as 1495, but 1495 mod 31 is 7; the sum that gives the quoted
-    # remainder 17 (and the check char E) is 1505, which is what the weights produce.
+    # Some published write-ups quote the sum as 1495, but 1495 mod 31 is 7; the sum that gives the
+    # quoted remainder 17 (and the check char E) is 1505, which is what the weights produce
+    # (docs/domain.md, Unified social credit codes).
     assert total == 1505
     assert total % 31 == 17
     assert 31 - total % 31 == uscc.VALUES["E"] == 14
@@ -74,7 +75,7 @@ def test_check_digit_failures(code, expected):
 
 def test_known_anomaly_passes_the_embedded_gb11714_check():
     # Only its mod-31 check char is off (B instead of 9); positions 9-17 M0001QAY9 are a
-    # well-formed organisation code (DOMAIN.md §2.3 marks the GB 11714 column ❌ as well).
+    # well-formed organisation code, although published tables list it as failing that check too.
     assert uscc.gb11714_check_char("M0001QAY") == "9"
     assert uscc.gb11714_check_ok("91350203M0001QAY9B")
     assert not uscc.gb11714_check_ok("91330100799655058B".replace("58B", "48B"))

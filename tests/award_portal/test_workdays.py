@@ -1,4 +1,4 @@
-"""Working days against the State Council's holiday notices (DOMAIN.md §3).
+"""Working days against the State Council's holiday notices (docs/domain.md, Working days).
 
 Every expected date below was worked out by hand from the official schedules:
 

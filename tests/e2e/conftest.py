@@ -1,5 +1,6 @@
 """Browser tests: Debian's chromium driven by Playwright's sync API against pytest-django's
-live server. Playwright cannot download its own browsers here (see PLATFORM.md)."""
+live server. Playwright cannot download its own browsers here (see docs/architecture.md,
+Platform)."""
 
 import os
 from pathlib import Path
