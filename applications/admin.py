@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from . import services
 from .models import (
     Application,
     AwardProgram,
@@ -79,6 +80,10 @@ class RoundAdmin(admin.ModelAdmin):
     list_display = ("name_zh", "program", "edition", "year", "phase", "application_deadline")
     list_filter = ("program", "phase")
     readonly_fields = ("phase",)
+
+    def save_model(self, request, obj, form, change):
+        # Through the service: it locks the program so the cycle check holds under concurrency.
+        services.round_save(rnd=obj, actor=request.user)
 
 
 class CertificationInline(admin.TabularInline):

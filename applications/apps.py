@@ -9,7 +9,10 @@ class ApplicationsConfig(AppConfig):
     def ready(self):
         from award_portal.navigation import register_nav
 
-        from . import notifications, tasks, workflow
+        from . import drafts, notifications, tasks, workflow
+        from .enums import Action
+
+        workflow.register_guard(Action.SUBMIT, drafts.application_complete)
 
         for hook in (notifications.notify_transition, tasks.enqueue_eligibility_after_recommendation):
             if hook not in workflow.AFTER_COMMIT_HOOKS:

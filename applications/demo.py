@@ -9,15 +9,19 @@ to 2016.
 import datetime
 import random
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from award_portal.demo import ensure_user
 from award_portal.roles import Role
 
-from . import uscc
+from . import drafts, uscc
+from . import forms as step_forms
+from .drafts import application_submit
 from .enums import Action, LegalForm, RoundPhase
 from .models import Application, AwardProgram, Certification, Membership, Organization, Round
 from .program_fixtures import load_all_programs
+from .recommendation import recommendation_endorse, recommendation_return
 from .services import application_create, eligibility_evaluate, round_set_phase_for_demo, rule_result_decide
 from .workflow import application_transition
 
@@ -78,11 +82,6 @@ REPORT_TEXT = ("本组织坚持以顾客为关注焦点，建立并持续改进�
 
 def fill_application(application, rep, *, complete=True):
     """Fill the form like an applicant would, through the same services as the web form."""
-    from django.core.files.base import ContentFile
-
-    from . import drafts
-    from . import forms as step_forms
-
     application.refresh_from_db()
     org = application.organization
     basic = {k: v for k, v in drafts.initial_step_data(application, "basic").items()}
@@ -118,12 +117,19 @@ def fill_application(application, rep, *, complete=True):
 
 
 def _walk(application, actor_for, actions, tier=None):
-    from .drafts import application_submit
-
+    """Run `actions` through the services a user's click would run (owned ones by their owner)."""
     for action in actions:
         if action == A.SUBMIT:
             fill_application(application, actor_for(action))
             application_submit(application_id=application.pk, actor=actor_for(action))
+            continue
+        if action == A.RECOMMEND:
+            recommendation_endorse(application_id=application.pk, actor=actor_for(action),
+                                   opinion="经审核，该组织符合申报条件，同意推荐。",
+                                   stamped_form=ContentFile(DEMO_PDF, name="推荐表（盖章）.pdf"))
+            continue
+        if action == A.RETURN:
+            recommendation_return(application_id=application.pk, actor=actor_for(action), reason="演示数据")
             continue
         application_transition(application_id=application.pk, action=action, actor=actor_for(action),
                                reason="演示数据" if action in (A.RETURN, A.NOT_ADVANCE, A.NOT_SHORTLIST,

@@ -25,7 +25,7 @@ from .models import (
 )
 from .permissions import can_download, is_member
 from .uploads import check_upload
-from .workflow import application_transition
+from .workflow import SUBMIT_OWNER, application_transition
 
 COMMITMENT_VERSION = "2026-1"
 COMMITMENT_TEXT = (
@@ -241,4 +241,11 @@ def application_submit(*, application_id: int, actor, version=None) -> Applicati
     application.snapshot = {f: str(getattr(org, f)) if getattr(org, f) is not None else None
                             for f in ["credit_code", "name"] + step_forms.ORG_FIELDS}
     application.save(update_fields=["snapshot", "updated_at"])
-    return application_transition(application_id=application.pk, action=Action.SUBMIT, actor=actor)
+    return application_transition(application_id=application.pk, action=Action.SUBMIT, actor=actor,
+                                  owner=SUBMIT_OWNER)
+
+
+def application_complete(application, **_kw):
+    """Submission guard (registered on the transition table at start-up)."""
+    problems = completeness_problems(application)
+    return " ".join(problems) if problems else None

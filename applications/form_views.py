@@ -244,11 +244,10 @@ def rule_result_decide(request, pk):
 @login_required
 @require_POST
 def eligibility_rerun(request, pk):
-    from award_portal.roles import is_office
-
-    if not is_office(request.user):
-        raise PermissionDenied
     application = get_object_or_404(selectors.applications_visible_to(request.user), pk=pk)
-    services.eligibility_evaluate(application_id=application.pk, actor=request.user)
-    messages.success(request, _("The eligibility rules were evaluated again."))
+    try:
+        services.eligibility_evaluate(application_id=application.pk, actor=request.user)
+        messages.success(request, _("The eligibility rules were evaluated again."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     return redirect("application-detail", pk=pk)

@@ -30,10 +30,15 @@ def can_download(user, attachment) -> bool:
     return applications_visible_to(user).filter(pk=attachment.application_id).exists()
 
 
+def in_eligibility_review(application) -> bool:
+    """Rule results belong to the eligibility review: they are evaluated and decided while the
+    application awaits its eligibility decision, and are history once it is found (in)eligible."""
+    return application.state == S.RECOMMENDED
+
+
 def can_decide_rule_results(user, application) -> bool:
-    """The office decides failing or doubtful rules while the application awaits its eligibility
-    decision (afterwards the decision is on record and the results are history)."""
-    return is_office(user) and application.state == S.RECOMMENDED
+    """The office decides failing or doubtful rules (and re-evaluates them) during the review."""
+    return is_office(user) and in_eligibility_review(application)
 
 
 def can_view_rule_results(user, application) -> bool:

@@ -13,7 +13,7 @@ from award_portal.roles import Role
 from .drafts import attachment_add
 from .enums import Action
 from .models import Application, Attachment, Recommendation
-from .workflow import acting_role, application_transition, check_transition
+from .workflow import RECOMMEND_OWNER, RETURN_OWNER, acting_role, application_transition, check_transition
 
 
 def _lock(application_id):
@@ -24,7 +24,7 @@ def _lock(application_id):
 @transaction.atomic
 def recommendation_endorse(*, application_id: int, actor, opinion: str, stamped_form=None) -> Application:
     application = _lock(application_id)
-    transition = check_transition(application, Action.RECOMMEND, actor)  # refuse before storing any file
+    transition = check_transition(application, Action.RECOMMEND, actor, owner=RECOMMEND_OWNER)  # refuse before storing any file
     if not opinion.strip():
         raise ValidationError(_("Write the recommendation opinion."))
     if acting_role(transition, application, actor) == Role.RECOMMENDER:
@@ -37,17 +37,17 @@ def recommendation_endorse(*, application_id: int, actor, opinion: str, stamped_
                                       outcome=Recommendation.Outcome.ENDORSED, opinion=opinion.strip(),
                                       form=form, decided_by=actor)
     return application_transition(application_id=application.pk, action=Action.RECOMMEND, actor=actor,
-                                  reason=opinion.strip())
+                                  reason=opinion.strip(), owner=RECOMMEND_OWNER)
 
 
 @transaction.atomic
 def recommendation_return(*, application_id: int, actor, reason: str) -> Application:
     """Return for revision: the draft becomes editable again and keeps its history."""
     application = _lock(application_id)
-    transition = check_transition(application, Action.RETURN, actor, reason=reason)
+    transition = check_transition(application, Action.RETURN, actor, owner=RETURN_OWNER, reason=reason)
     if acting_role(transition, application, actor) == Role.RECOMMENDER:
         Recommendation.objects.create(application=application, recommender=application.recommender,
                                       outcome=Recommendation.Outcome.RETURNED, opinion=reason.strip(),
                                       decided_by=actor)
     return application_transition(application_id=application.pk, action=Action.RETURN, actor=actor,
-                                  reason=reason.strip())
+                                  reason=reason.strip(), owner=RETURN_OWNER)

@@ -12,7 +12,24 @@ from award_portal.roles import is_office
 
 from .eligibility import EligibilityContext, evaluate_rule
 from .enums import PHASE_ORDER, RoundPhase, RuleOutcome
-from .models import Application, Membership, Organization, PhaseChange, Round, RuleResult
+from .models import Application, AwardProgram, Membership, Organization, PhaseChange, Round, RuleResult
+from .permissions import can_decide_rule_results, in_eligibility_review
+from .workflow import TRANSITIONS, TransitionError, application_transition
+
+
+@transaction.atomic
+def round_save(*, rnd: Round, actor) -> Round:
+    """Create or edit a round (admin). The program row is locked so that two rounds created at
+    once cannot both pass the cycle check (`Round.cycle_problem`); audited."""
+    if not is_office(actor) and not getattr(actor, "is_superuser", False):
+        raise PermissionDenied
+    AwardProgram.objects.select_for_update().get(pk=rnd.program_id)
+    rnd.full_clean()
+    created = rnd.pk is None
+    rnd.save()
+    audit_record(action="round.create" if created else "round.edit", obj=rnd, actor=actor,
+                 after={"program": rnd.program_id, "edition": rnd.edition, "year": rnd.year})
+    return rnd
 
 
 @transaction.atomic
@@ -92,12 +109,30 @@ def eligibility_reference_date(application) -> datetime.date:
     return timezone.localtime(application.round.application_deadline).date()
 
 
+class EligibilityClosed(ValidationError):
+    """The application has left eligibility review: its rule results are on record."""
+
+
+def _eligibility_closed(application):
+    return EligibilityClosed(
+        _("Application %(number)s is no longer in eligibility review (it is “%(state)s”): its eligibility "
+          "results are on record and can no longer be changed.")
+        % {"number": application.number, "state": application.get_state_display()})
+
+
 @transaction.atomic
 def eligibility_evaluate(*, application_id: int, actor=None) -> list[RuleResult]:
     """Evaluate every active rule of the program for one application; keep decisions whose
-    outcome did not change, reset those whose outcome changed (new facts need a new decision)."""
+    outcome did not change, reset those whose outcome changed (new facts need a new decision).
+
+    Only while the application is in eligibility review; `actor` None is the background task
+    started by the recommendation, any other actor must be allowed to decide rule results."""
     application = (Application.objects.select_for_update(of=("self",))
                    .select_related("round__program", "organization").get(pk=application_id))
+    if not in_eligibility_review(application):
+        raise _eligibility_closed(application)
+    if actor is not None and not can_decide_rule_results(actor, application):
+        raise PermissionDenied
     ctx = EligibilityContext(application=application, reference_date=eligibility_reference_date(application))
     existing = {r.rule_id: r for r in application.rule_results.all()}
     results = []
@@ -127,6 +162,13 @@ def rule_result_decide(*, result_id: int, decision: str, reason: str, actor) -> 
         raise ValidationError(_("Unknown decision."))
     if not reason.strip():
         raise ValidationError(_("Write the reason for the decision: it is recorded in the audit trail."))
+    # The application first (the order every writer takes), then the result.
+    application_id = RuleResult.objects.values_list("application_id", flat=True).get(pk=result_id)
+    application = Application.objects.select_for_update().get(pk=application_id)
+    if not in_eligibility_review(application):
+        raise _eligibility_closed(application)
+    if not can_decide_rule_results(actor, application):
+        raise PermissionDenied
     result = RuleResult.objects.select_for_update().select_related("application").get(pk=result_id)
     if result.outcome == RuleOutcome.PASS:
         raise ValidationError(_("This rule passed; only failing or doubtful results need a decision."))
@@ -142,11 +184,11 @@ def rule_result_decide(*, result_id: int, decision: str, reason: str, actor) -> 
 def round_bulk_transition(*, round_id: int, action: str, actor) -> dict:
     """Run one transition on every application of the round in its source states, each in its own
     transaction (a refusal of one does not undo the others). Returns counts and the refusals."""
-    from .workflow import TRANSITIONS, TransitionError, application_transition
-
     if not is_office(actor):
         raise PermissionDenied
     transition = TRANSITIONS[action]
+    if transition.owner:
+        raise ValidationError(_("This action has its own form; take it one application at a time."))
     if transition.needs_reason or transition.needs_tier:
         raise ValidationError(_("This action needs a reason or a tier for each application; take it one by one."))
     done, refused = 0, []

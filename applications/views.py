@@ -8,8 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from award_portal.audit import audit_events_for
+from award_portal.roles import is_office
 
 from . import permissions, selectors, services, workflow
+from .enums import EDITABLE_STATES, Action
 from .models import AwardProgram, Tier
 
 
@@ -100,25 +102,19 @@ class TransitionForm(forms.Form):
 
 @login_required
 def application_detail(request, pk):
-    from award_portal.roles import is_office
-
-    from .enums import EDITABLE_STATES, Action
-    from .permissions import can_decide_rule_results, can_view_rule_results, is_member
-
     application = get_object_or_404(selectors.applications_visible_to(request.user), pk=pk)
     changes = application.state_changes.select_related("actor", "tier")
     available = workflow.available_actions(application, request.user)
-    # Submission, endorsement and return have their own forms (files, opinions); the rest are buttons.
-    own_forms = {Action.SUBMIT, Action.RECOMMEND, Action.RETURN}
-    show_rules = can_view_rule_results(request.user, application)
+    # Owned transitions (submission, endorsement, return) have their own forms; the rest are buttons.
+    show_rules = permissions.can_view_rule_results(request.user, application)
     return render(request, "applications/application_detail.html", {
         "application": application,
         "changes": changes,
-        "actions": [t for t in available if t.action not in own_forms],
+        "actions": [t for t in available if not t.owner],
         "can_recommend": any(t.action == Action.RECOMMEND for t in available),
-        "can_edit": application.state in EDITABLE_STATES and is_member(request.user, application),
+        "can_edit": application.state in EDITABLE_STATES and permissions.is_member(request.user, application),
         "is_office": is_office(request.user),
-        "can_decide_rules": can_decide_rule_results(request.user, application),
+        "can_decide_rules": permissions.can_decide_rule_results(request.user, application),
         "attachments": application.attachments.all(),
         "recommendations": application.recommendations.select_related("recommender", "decided_by", "form"),
         "tiers": application.round.program.tiers.all(),

@@ -1,9 +1,15 @@
 """The application pipeline: every transition in one table, and the one service that runs them.
 
-Read the table top to bottom to see the whole pipeline (DESIGN.md). Each transition names its
-source states, target, the roles that may trigger it and its guards. Guards owned by other
-apps (all scorecards submitted, no confirmed disqualifying big-data flag …) are contributed at
-start-up through `register_guard`, so the table stays here and the dependencies point down.
+Read the table top to bottom to see the whole pipeline (docs/architecture.md). Each transition
+names its source states, target, the roles that may trigger it and its guards. Guards owned by
+other modules (completeness of the form, no confirmed disqualifying big-data flag …) are
+contributed at start-up through `register_guard`, so the table stays here and the dependencies
+point down.
+
+A transition whose requirements go beyond guards (a stamped form and a `Recommendation` row, a
+frozen organisation snapshot) names its `owner`: the one service that runs it. The transition
+service refuses such an action from anyone else, so the generic endpoints (the page, the API,
+the round's bulk action) cannot reach around it.
 
 `application_transition` is the only code that writes `Application.state`.
 """
@@ -19,7 +25,8 @@ from django.utils.translation import gettext_lazy
 from award_portal.audit import audit_record
 from award_portal.roles import Role, has_role, primary_role
 
-from .enums import Action, ApplicationState, RoundPhase, RuleOutcome
+from .enums import BEFORE_AWARD_STATES, TERMINAL_STATES, Action, ApplicationState, RoundPhase, RuleOutcome
+from .models import Application, StateChange, Tier
 
 S = ApplicationState
 A = Action
@@ -53,6 +60,8 @@ class Transition:
     office_when_no_recommender: bool = False
     staff_label: str = ""
     public_label: str = ""
+    #: The service that alone runs this transition (dotted path), or "" for any caller.
+    owner: str = ""
     extra_guards: list = field(default_factory=list, compare=False, hash=False)
 
 
@@ -90,13 +99,6 @@ def recommender_chosen(application, **_kw):
     return None
 
 
-def application_complete(application, **_kw):
-    from .drafts import completeness_problems
-
-    problems = completeness_problems(application)
-    return " ".join(problems) if problems else None
-
-
 def eligibility_all_pass(application, **_kw):
     results = list(application.rule_results.filter(rule__active=True).select_related("rule"))
     if not results:
@@ -116,34 +118,36 @@ def eligibility_failure_confirmed(application, **_kw):
 
 
 def tier_quota_free(application, tier=None, **_kw):
-    from .models import Application
-
     if tier is None or tier.program_id != application.round.program_id:
         return _("Choose one of this program's tiers.")
     taken = Application.objects.filter(round=application.round, tier=tier).exclude(pk=application.pk).exclude(
-        state__in=[S.NOT_PROPOSED, S.WITHDRAWN_AFTER_OBJECTION, S.REVOKED, S.WITHDRAWN]).count()
+        state__in=TERMINAL_STATES).count()
     if taken >= tier.quota:
         return _("The quota of %(tier)s (%(quota)s) is already filled.") % {"tier": tier.name, "quota": tier.quota}
     return None
 
+
+SUBMIT_OWNER = "applications.drafts.application_submit"
+RECOMMEND_OWNER = "applications.recommendation.recommendation_endorse"
+RETURN_OWNER = "applications.recommendation.recommendation_return"
 
 # --- The table ----------------------------------------------------------------------------
 
 TRANSITIONS: dict[str, Transition] = {t.action: t for t in [
     Transition(A.SUBMIT, frozenset({S.DRAFT, S.RETURNED}), S.SUBMITTED, frozenset({Role.APPLICANT}),
                (round_in_phase(RoundPhase.APPLICATIONS_OPEN, RoundPhase.RECOMMENDATION), before_deadline,
-                recommender_chosen, application_complete),
+                recommender_chosen), owner=SUBMIT_OWNER,
                staff_label=gettext_lazy("Applicant submitted"), public_label=gettext_lazy("Submitted")),
     Transition(A.WITHDRAW, frozenset({S.DRAFT, S.SUBMITTED, S.RETURNED}), S.WITHDRAWN,
                frozenset({Role.APPLICANT}), needs_reason=True,
                staff_label=gettext_lazy("Applicant withdrew"), public_label=gettext_lazy("Withdrawn")),
     Transition(A.RETURN, frozenset({S.SUBMITTED}), S.RETURNED, frozenset({Role.RECOMMENDER, Role.OFFICE}),
                (round_in_phase(RoundPhase.APPLICATIONS_OPEN, RoundPhase.RECOMMENDATION),), needs_reason=True,
-               office_when_no_recommender=True,
+               office_when_no_recommender=True, owner=RETURN_OWNER,
                staff_label=gettext_lazy("Recommender returned it"), public_label=gettext_lazy("Returned for revision")),
     Transition(A.RECOMMEND, frozenset({S.SUBMITTED}), S.RECOMMENDED, frozenset({Role.RECOMMENDER, Role.OFFICE}),
                (round_in_phase(RoundPhase.APPLICATIONS_OPEN, RoundPhase.RECOMMENDATION),),
-               office_when_no_recommender=True,
+               office_when_no_recommender=True, owner=RECOMMEND_OWNER,
                staff_label=gettext_lazy("Recommender endorsed it"), public_label=gettext_lazy("Recommended")),
     Transition(A.MARK_ELIGIBLE, frozenset({S.RECOMMENDED}), S.ELIGIBLE, OFFICE,
                (round_in_phase(RoundPhase.ELIGIBILITY), eligibility_all_pass),
@@ -187,6 +191,10 @@ TRANSITIONS: dict[str, Transition] = {t.action: t for t in [
                staff_label=gettext_lazy("Award conferred"), public_label=gettext_lazy("Awarded")),
     Transition(A.REVOKE, frozenset({S.AWARDED}), S.REVOKED, OFFICE, (), needs_reason=True,
                staff_label=gettext_lazy("Award revoked"), public_label=gettext_lazy("Award revoked")),
+    # Fraud or improper means found before the award is conferred: the applicant loses its place
+    # at whatever stage it has reached (Beijing 2020 art. 24 "尚未授奖的，取消其评选资格").
+    Transition(A.DISQUALIFY, BEFORE_AWARD_STATES, S.DISQUALIFIED, OFFICE, (), needs_reason=True,
+               staff_label=gettext_lazy("Disqualified by the office"), public_label=gettext_lazy("Disqualified")),
 ]}
 
 
@@ -233,8 +241,11 @@ def acting_role(transition: Transition, application, actor) -> str | None:
     return None
 
 
-def check_transition(application, action: str, actor, **params) -> Transition:
-    """Raise TransitionError when `actor` may not run `action` now; return the transition."""
+def check_transition(application, action: str, actor, *, owner: str = "", **params) -> Transition:
+    """Raise TransitionError when `actor` may not run `action` now; return the transition.
+
+    `owner` is the calling service's name: an owned transition is refused to any other caller.
+    """
     transition = TRANSITIONS.get(action)
     if transition is None:
         raise TransitionError(_("Unknown action “%(action)s”.") % {"action": action}, "unknown")
@@ -246,6 +257,10 @@ def check_transition(application, action: str, actor, **params) -> Transition:
     if acting_role(transition, application, actor) is None:
         raise TransitionError(
             _("You may not “%(action)s” this application.") % {"action": Action(action).label}, "role")
+    if transition.owner and owner != transition.owner:
+        raise TransitionError(
+            _("“%(action)s” has its own form (with the documents and records it requires); use it.")
+            % {"action": Action(action).label}, "owned")
     if transition.needs_reason and not (params.get("reason") or "").strip():
         raise TransitionError(_("Give a reason: it is recorded and shown to the applicant."), "reason")
     if transition.needs_tier and params.get("tier") is None:
@@ -265,15 +280,14 @@ def available_actions(application, actor) -> list[Transition]:
 
 @transaction.atomic
 def application_transition(*, application_id: int, action: str, actor, reason: str = "", tier=None,
-                           feedback: str | None = None, expected_state: str | None = None):
+                           feedback: str | None = None, expected_state: str | None = None, owner: str = ""):
     """Run one transition.
 
     Locks the application row, checks state, role and guards after the lock, writes the new
     state (and tier), one `StateChange` row and one audit event in this transaction, and runs
-    the after-commit hooks (notifications) once the transaction commits.
+    the after-commit hooks (notifications) once the transaction commits. Owned transitions
+    (`Transition.owner`) run only when their owner passes its name as `owner`.
     """
-    from .models import Application, StateChange, Tier
-
     application = (Application.objects.select_for_update(of=("self",))
                    .select_related("round__program", "organization").get(pk=application_id))
     if tier is not None:
@@ -282,7 +296,7 @@ def application_transition(*, application_id: int, action: str, actor, reason: s
         list(Tier.objects.select_for_update().filter(pk=tier.pk))
     if expected_state is not None and application.state != expected_state:
         raise TransitionError(_("The application changed in the meantime; reload the page."), "stale")
-    transition = check_transition(application, action, actor, reason=reason, tier=tier)
+    transition = check_transition(application, action, actor, owner=owner, reason=reason, tier=tier)
     role = acting_role(transition, application, actor) or primary_role(actor) or ""
     before = {"state": application.state, "tier": application.tier_id}
     application.state = transition.target
@@ -327,5 +341,6 @@ def describe_table() -> list[dict]:
             "guards": [getattr(g, "__name__", repr(g)) for g in guards_of(t)],
             "reason": t.needs_reason,
             "tier": t.needs_tier,
+            "owner": t.owner,
         })
     return rows
