@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from award_portal.audit import audit_events_for
 from award_portal.roles import is_office
 
-from . import permissions, selectors, services, workflow
+from . import permissions, rules_register, selectors, services, workflow
 from .enums import EDITABLE_STATES, Action
 from .models import AwardProgram, Tier
 
@@ -20,6 +20,14 @@ def programs(request):
     items = AwardProgram.objects.prefetch_related("tiers", "notice_stages", "eligibility_rules").select_related(
         "criteria")
     return render(request, "applications/program_list.html", {"programs": items})
+
+
+def program_register(request, code):
+    """Public: every article of the program's measures and what the portal does about it."""
+    program = get_object_or_404(
+        AwardProgram.objects.select_related("criteria").prefetch_related("tiers", "notice_stages", "recommenders"),
+        code=code)
+    return render(request, "applications/program_register.html", {"register": rules_register.program_register(program)})
 
 
 def results(request):
