@@ -4,6 +4,7 @@ from award_portal.roles import Role, can_read_everything, has_role, is_office
 
 from .enums import ApplicationState
 from .models import Membership
+from .selectors import applications_visible_to
 
 S = ApplicationState
 
@@ -25,8 +26,6 @@ def is_member(user, application) -> bool:
 
 
 def can_download(user, attachment) -> bool:
-    from .selectors import applications_visible_to
-
     return applications_visible_to(user).filter(pk=attachment.application_id).exists()
 
 

@@ -2,13 +2,15 @@
 
 import datetime
 
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from award_portal.audit import audit_record
-from award_portal.roles import is_office
+from award_portal.models import User
+from award_portal.roles import Role, is_office
 
 from .eligibility import EligibilityContext, evaluate_rule
 from .enums import PHASE_ORDER, RoundPhase, RuleOutcome
@@ -63,11 +65,6 @@ def round_set_phase_for_demo(rnd: Round, phase: str):
 
 def _system_office_user():
     """An inactive office account that demo data and tests act as (audited as "system")."""
-    from django.contrib.auth.models import Group
-
-    from award_portal.models import User
-    from award_portal.roles import Role
-
     user, created = User.objects.get_or_create(username="system", defaults={"full_name": "系统", "is_active": False})
     if created:
         user.set_unusable_password()

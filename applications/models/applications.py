@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from award_portal.roles import Role
+
 from ..enums import Action, ApplicationState, RuleOutcome
 from .organizations import Organization
 from .programs import EligibilityRule, Recommender, Tier
@@ -72,8 +74,6 @@ class StateChange(models.Model):
 
     @property
     def role_label(self):
-        from award_portal.roles import Role
-
         return Role(self.role).label if self.role in Role.values else self.role
 
 

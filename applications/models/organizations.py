@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .. import size_class, uscc
 from ..enums import NON_LEGAL_PERSON_FORMS, LegalForm
 from ..size_class import SizeClass
 
@@ -65,8 +66,6 @@ class Organization(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self):
-        from .. import uscc
-
         if not self.credit_code:
             # Reported by the field's own check ("cannot be blank"); a form whose clean_credit_code
             # refused the code also leaves it empty here, and must not get a second, misleading
@@ -84,8 +83,6 @@ class Organization(models.Model):
         return self.legal_form not in NON_LEGAL_PERSON_FORMS
 
     def compute_size_class(self) -> str | None:
-        from .. import size_class
-
         if not self.industry_section:
             return None
         try:

@@ -49,7 +49,7 @@ def client_for(client, user):
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 @pytest.mark.parametrize("action", list(TRANSITIONS))
-def test_generic_endpoints_refuse_or_match_the_dedicated_path(client, world, endpoint, action):
+def test_generic_endpoints_refuse_or_match_the_dedicated_path(client, world, endpoint, action):  # noqa: F811 (the imported fixture)
     transition = TRANSITIONS[action]
     source = sorted(transition.sources)[0]
     allowed = roles_for(transition, world.program)
@@ -79,7 +79,7 @@ def test_generic_endpoints_refuse_or_match_the_dedicated_path(client, world, end
 
 
 @pytest.mark.parametrize("action", [t.action for t in TRANSITIONS.values() if t.owner])
-def test_owned_transition_names_its_own_form_to_the_allowed_role(client, world, action):
+def test_owned_transition_names_its_own_form_to_the_allowed_role(client, world, action):  # noqa: F811 (the imported fixture)
     transition = TRANSITIONS[action]
     role = sorted(roles_for(transition, world.program))[0]
     application = world.application(sorted(transition.sources)[0], phase_for(action))
@@ -96,7 +96,7 @@ def test_owned_transition_names_its_own_form_to_the_allowed_role(client, world, 
     assert Application.objects.get(pk=application.pk).state == application.state
 
 
-def test_bulk_action_refuses_an_owned_transition(client, world):
+def test_bulk_action_refuses_an_owned_transition(client, world):  # noqa: F811 (the imported fixture)
     application = world.application(ApplicationState.SUBMITTED, phase_for(Action.RECOMMEND))
     client_for(client, world.office)
 

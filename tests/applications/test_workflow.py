@@ -25,7 +25,6 @@ from applications.services import (
     round_advance_phase,
     rule_result_decide,
 )
-from applications.workflow import application_transition as run_transition
 from applications.workflow import (
     TRANSITIONS,
     TransitionError,
@@ -34,6 +33,7 @@ from applications.workflow import (
     describe_table,
     register_guard,
 )
+from applications.workflow import application_transition as run_transition
 from award_portal.audit import AuditEvent, audit_events_for
 from award_portal.roles import Role
 
