@@ -53,7 +53,7 @@ def round_dashboard(request, pk):
         applications = applications.filter(state=state)
     counts = {row["state"]: row["n"] for row in rnd.applications.values("state").annotate(n=Count("id"))}
     phase_actions = [{"transition": t, "count": sum(counts.get(st, 0) for st in t.sources),
-                      "bulk": not (t.needs_reason or t.needs_tier)}
+                      "bulk": not (t.needs_reason or t.needs_tier or t.owner)}
                      for t in workflow.transitions_in_phase(rnd.phase)]
     return render(request, "applications/round_dashboard.html", {
         "round": rnd, "funnel": selectors.round_funnel(rnd), "applications": applications[:500],
