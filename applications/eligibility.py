@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from .enums import NON_LEGAL_PERSON_FORMS, PUBLIC_BODY_FORMS, RuleOutcome
+from .enums import ENTERPRISE_FORMS, NON_LEGAL_PERSON_FORMS, PUBLIC_BODY_FORMS, LegalForm, RuleOutcome
 
 
 @dataclass(frozen=True)
@@ -111,33 +111,122 @@ def _legal_person(ctx, params):
     return passed(_("Legal form: %(form)s.") % {"form": org.get_legal_form_display()})
 
 
-@rule_kind("not_public_body", "Not a government body or civil-service managed unit")
+#: Credit-code categories (GB 32100, second character) of bodies managed under the Civil Servant
+#: Law: 11 机关, 13 群众团体 whose staffing the central establishment office manages.
+PUBLIC_BODY_CATEGORIES = frozenset({"11", "13"})
+#: Credit-code categories registered by the establishment office that may or may not be managed by
+#: reference to the Civil Servant Law (参照公务员法管理): 12 事业单位, 19 其他. The office decides.
+INSTITUTION_CATEGORIES = frozenset({"12", "19"})
+
+
+def credit_category(org) -> str:
+    """The GB 32100 registration authority and organisation category (first two characters)."""
+    return (org.credit_code or "")[:2].upper()
+
+
+def _category_label(category) -> str:
+    from .uscc import ORG_CATEGORIES
+
+    return ORG_CATEGORIES.get(category, "?")
+
+
+@rule_kind("not_public_body", "Not a body managed under (or by reference to) the Civil Servant Law")
 def _not_public_body(ctx, params):
+    """Hangzhou 三(二)5: party and government bodies, people's congresses, CPPCC, courts,
+    procuratorates, democratic parties and people's organisations managed under or by reference
+    to the Civil Servant Law may not apply. Public institutions (事业单位) are managed so only in
+    part: the office decides."""
     org = ctx.organization
-    if org.legal_form in PUBLIC_BODY_FORMS or org.credit_code.startswith("11"):
-        return failed(_("Government and party bodies and units managed under the Civil Servant Law may not "
-                        "apply."))
-    return passed(_("Not a public body."))
+    category = credit_category(org)
+    if org.legal_form in PUBLIC_BODY_FORMS:
+        return failed(_("%(form)s: party and government bodies, people's congresses, CPPCC committees, courts, "
+                        "procuratorates, democratic parties and people's organisations managed under or by "
+                        "reference to the Civil Servant Law may not apply.") % {"form": org.get_legal_form_display()})
+    if category in PUBLIC_BODY_CATEGORIES:
+        return failed(_("The credit code's category %(category)s (%(label)s) is that of a body managed under or by "
+                        "reference to the Civil Servant Law, which may not apply.")
+                      % {"category": category, "label": _category_label(category)})
+    if org.legal_form == LegalForm.PUBLIC_INSTITUTION or category in INSTITUTION_CATEGORIES:
+        return doubtful(_("A public institution (事业单位, credit-code category %(category)s): the office must "
+                          "establish whether it is managed by reference to the Civil Servant Law (参照公务员法管理), "
+                          "which would exclude it.") % {"category": category})
+    return passed(_("Not a body managed under or by reference to the Civil Servant Law (%(form)s, credit-code "
+                    "category %(category)s).") % {"form": org.get_legal_form_display(), "category": category})
+
+
+#: Credit-code categories of enterprises (企业): 91 企业, 92 个体工商户 (registered by market regulation).
+ENTERPRISE_CATEGORIES = frozenset({"91", "92"})
+#: 93 农民专业合作社: a market entity, but not an enterprise (民法典 第九十六条: 特别法人).
+FARMERS_COOPERATIVE_CATEGORY = "93"
+#: Categories of the core GB 32100 table that are not enterprises.
+NON_ENTERPRISE_CATEGORIES = frozenset({"11", "12", "13", "19", "51", "52", "53", "59", "Y1"})
+
+
+@rule_kind("enterprise_only", "Open to enterprises (企业) only")
+def _enterprise_only(ctx, params):
+    """Anhui art. 2 and 13: the award is for enterprises. The credit code's category decides
+    when it is in the core table of GB 32100 (91 企业, 92 个体工商户 are enterprises; 93 农民专业合作社
+    is not); otherwise the declared legal form does."""
+    org = ctx.organization
+    category = credit_category(org)
+    form = org.get_legal_form_display()
+    if category == FARMERS_COOPERATIVE_CATEGORY:
+        return failed(_("The credit code's category 93 is that of a farmers' specialised cooperative (农民专业合作社), "
+                        "which is not an enterprise; the award is for enterprises only."))
+    if category in ENTERPRISE_CATEGORIES:
+        if org.legal_form in ENTERPRISE_FORMS or org.legal_form == LegalForm.COOPERATIVE:
+            return passed(_("An enterprise: credit-code category %(category)s (%(label)s), %(form)s.")
+                          % {"category": category, "label": _category_label(category), "form": form})
+        return doubtful(_("The credit code's category %(category)s (%(label)s) is an enterprise's, but the declared "
+                          "legal form is %(form)s: the office must check which is right.")
+                        % {"category": category, "label": _category_label(category), "form": form})
+    if category in NON_ENTERPRISE_CATEGORIES:
+        return failed(_("The credit code's category %(category)s (%(label)s) is not an enterprise's; the award is for "
+                        "enterprises only.") % {"category": category, "label": _category_label(category)})
+    if org.legal_form in ENTERPRISE_FORMS:
+        return passed(_("An enterprise by its legal form (%(form)s).") % {"form": form})
+    return failed(_("%(form)s is not an enterprise; the award is for enterprises only.") % {"form": form})
 
 
 @rule_kind("certification_held", "Holds a valid certification", ["kinds"])
 def _certification_held(ctx, params):
+    """`kinds` pass; `review_kinds` (e.g. Anhui art. 13(2) "其他相关管理体系认证") go to the office,
+    which judges whether that certificate is relevant; none of either fails."""
     kinds = set(params["kinds"])
-    valid = [c for c in ctx.organization.certifications.all()
-             if c.kind in kinds and c.valid_on(ctx.reference_date)]
-    if valid:
-        cert = valid[0]
+    review_kinds = set(params.get("review_kinds", [])) - kinds
+    valid = [c for c in ctx.organization.certifications.all() if c.valid_on(ctx.reference_date)]
+    held = [c for c in valid if c.kind in kinds]
+    if held:
+        cert = held[0]
         return passed(_("Holds %(kind)s certificate %(number)s.") % {"kind": cert.get_kind_display(),
                                                                       "number": cert.number or "—"})
+    others = [c for c in valid if c.kind in review_kinds]
+    if others:
+        listed = "; ".join(f"{c.get_kind_display()} {c.number or '—'}" for c in others)
+        return doubtful(_("No %(kinds)s certificate, but other management-system certificates: %(certs)s. The office "
+                          "judges whether they count as a relevant management-system certification.")
+                        % {"kinds": ", ".join(sorted(kinds)), "certs": listed})
     return failed(_("No valid certificate of the required kind (%(kinds)s) on %(ref)s.")
-                  % {"kinds": ", ".join(sorted(kinds)), "ref": ctx.reference_date})
+                  % {"kinds": ", ".join(sorted(kinds | review_kinds)), "ref": ctx.reference_date})
 
 
 _GRADE_ORDER = {"A": 4, "B": 3, "C": 2, "D": 1}
 
 
-@rule_kind("muju_grade", "亩均效益 grade for above-scale manufacturers", ["min_grade"])
+def muju_latest_year(reference_date: datetime.date, lag: int = 1) -> int:
+    """The latest 亩均效益 evaluation year available on `reference_date`.
+
+    Assumption (the measures say only "最新年度"): the evaluation of year Y is published during
+    year Y+1, so on any day of year R the latest year is R-1 (`lag` 1). A program whose region
+    publishes later sets a larger lag.
+    """
+    return reference_date.year - lag
+
+
+@rule_kind("muju_grade", "Latest 亩均效益 grade for above-scale manufacturers", ["min_grade"])
 def _muju_grade(ctx, params):
+    """Hangzhou 三(二)2: the *latest* year's grade. An older grade says nothing about the latest
+    one, so it goes to the office (needs_review) asking for the latest year's result."""
     org = ctx.organization
     sections = params.get("sections", ["C"])
     min_revenue = params.get("min_revenue_10k", 2000)  # 规模以上工业: annual revenue ≥ 20 million yuan
@@ -153,11 +242,19 @@ def _muju_grade(ctx, params):
         required = params.get("relaxed_grade", required)
     if not org.muju_grade or org.muju_grade not in _GRADE_ORDER:
         return doubtful(_("No 亩均效益 grade on record; grade %(req)s is required.") % {"req": required})
+    latest = muju_latest_year(ctx.reference_date, int(params.get("latest_year_lag", 1)))
+    if org.muju_year is None:
+        return doubtful(_("亩均效益 grade %(grade)s without its year: the latest year's (%(latest)s) result is "
+                          "required (grade %(req)s).") % {"grade": org.muju_grade, "latest": latest, "req": required})
+    if org.muju_year < latest:
+        return doubtful(_("The 亩均效益 grade on record (%(grade)s, %(year)s) is not the latest year's: the "
+                          "%(latest)s result is required (grade %(req)s).")
+                        % {"grade": org.muju_grade, "year": org.muju_year, "latest": latest, "req": required})
     if _GRADE_ORDER[org.muju_grade] >= _GRADE_ORDER[required]:
         return passed(_("亩均效益 grade %(grade)s (%(year)s) meets the required %(req)s.")
-                      % {"grade": org.muju_grade, "year": org.muju_year or "—", "req": required})
-    return failed(_("亩均效益 grade %(grade)s is below the required %(req)s.")
-                  % {"grade": org.muju_grade, "req": required})
+                      % {"grade": org.muju_grade, "year": org.muju_year, "req": required})
+    return failed(_("亩均效益 grade %(grade)s (%(year)s) is below the required %(req)s.")
+                  % {"grade": org.muju_grade, "year": org.muju_year, "req": required})
 
 
 @rule_kind("excellence_model_years", "Has practised the performance-excellence model for N years", ["years"])
@@ -175,6 +272,11 @@ def _excellence_years(ctx, params):
 
 @rule_kind("reapply_wait", "Past winners wait before applying again")
 def _reapply_wait(ctx, params):
+    """Beijing art. 4, Anhui art. 4. Only wins count: awards conferred (and awards revoked later)
+    in a tier that bars re-application (Beijing: the award, not the nomination). Disqualified,
+    withdrawn or merely proposed applications are not wins."""
+    from django.db.models import Q
+
     from .enums import AWARDED_STATES, ApplicationState
     from .models import Application
 
@@ -182,9 +284,14 @@ def _reapply_wait(ctx, params):
     wins = (Application.objects
             .filter(organization=ctx.organization, round__program=program,
                     state__in=AWARDED_STATES | {ApplicationState.REVOKED})
-            .exclude(round=current).select_related("round").order_by("-round__edition"))
-    last = wins.first()
+            .exclude(round=current).select_related("round", "tier").order_by("-round__edition"))
+    # An award without a recorded tier (older data) is taken to bar re-application.
+    last = wins.filter(Q(tier__isnull=True) | Q(tier__bars_reapplication=True)).first()
     if last is None:
+        other = wins.first()
+        if other is not None:
+            return passed(_("%(tier)s in edition %(won)s: the waiting time binds winners of the award only, not of "
+                            "this tier.") % {"tier": other.tier.name, "won": other.round.edition})
         return passed(_("No earlier award in this program."))
     won = last.round
     if program.reapply_wait_editions is not None:
@@ -200,6 +307,42 @@ def _reapply_wait(ctx, params):
         return failed(_("Won in %(year)s: winners may apply again only after %(wait)s years.")
                       % {"year": won.year, "wait": program.reapply_wait_years})
     return passed(_("The program sets no waiting time."))
+
+
+@rule_kind("no_losses_years", "No loss in the key figures of the last N full years", ["years"])
+def _no_losses_years(ctx, params):
+    """Anhui art. 13(3) "最近3年未发生亏损", read from the application's own key figures: the
+    `years` full calendar years before the reference date. A loss fails, naming the year and the
+    figure (and the declaration it contradicts, when `declaration_key` names one the applicant
+    answered); a year without a profit figure goes to the office."""
+    n = int(params["years"])
+    last = ctx.reference_date.year - 1
+    years = list(range(last - n + 1, last + 1))
+    profits = {kf.year: kf.profit_10k for kf in ctx.application.key_figures.all() if kf.year in years}
+    losses = [(y, profits[y]) for y in years if profits.get(y) is not None and profits[y] < 0]
+    missing = [y for y in years if profits.get(y) is None]
+    span = {"first": years[0], "last": years[-1], "n": n}
+    key = params.get("declaration_key")
+    declared = (getattr(ctx.application, "declarations", None) or {}).get(key) if key else None
+    if losses:
+        listed = "; ".join(_("%(year)s: total profit %(profit)s (10k yuan)") % {"year": y, "profit": p}
+                           for y, p in losses)
+        if declared is True:
+            return failed(_("The key figures show a loss (%(losses)s), yet the applicant declared no loss in "
+                            "%(first)s–%(last)s (“%(text)s”): the figures and the declaration contradict each other.")
+                          % {**span, "losses": listed, "text": params.get("text", key)})
+        return failed(_("The key figures show a loss (%(losses)s): no loss is allowed in the last %(n)s years "
+                        "(%(first)s–%(last)s).") % {**span, "losses": listed})
+    if missing:
+        return doubtful(_("No total profit in the key figures for %(years)s: the office needs the figures of "
+                          "%(first)s–%(last)s to check for losses.")
+                        % {**span, "years": ", ".join(str(y) for y in missing)})
+    shown = ", ".join(f"{y}: {profits[y]}" for y in years)
+    if declared is False:
+        return doubtful(_("The key figures show no loss in %(first)s–%(last)s (%(profits)s), but the applicant could "
+                          "not declare “%(text)s”: the office must check.")
+                        % {**span, "profits": shown, "text": params.get("text", key)})
+    return passed(_("No loss in %(first)s–%(last)s: total profit %(profits)s (10k yuan).") % {**span, "profits": shown})
 
 
 @rule_kind("declaration", "The applicant's declaration, to be checked by the office", ["text"])

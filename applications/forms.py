@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from . import uscc
+from . import routing, uscc
 from .enums import LegalForm
 from .models import Organization
 from .models.organizations import MujuGrade
@@ -61,9 +61,38 @@ class OrganizationForm(forms.ModelForm):
         return code
 
 
+class RecommenderField(forms.ModelChoiceField):
+    """The recommending authority: offers only those the organisation may report to
+    (`applications.routing`); a refused one is named with the reason instead of "not a valid choice"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization = None
+        self.program = None
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            refused = self._refused(value)
+            if refused is not None:
+                raise ValidationError(routing.recommender_refusal(self.organization, refused, self.program),
+                                      code="routing") from None
+            raise
+
+    def _refused(self, value):
+        if self.program is None or self.organization is None or not str(value).isdigit():
+            return None
+        return self.program.recommenders.filter(pk=value).first()
+
+
 class BasicInfoForm(forms.Form):
     tier_applied = forms.ModelChoiceField(label=_("Tier applied for"), queryset=None, required=False)
-    recommender = forms.ModelChoiceField(label=_("Recommending authority"), queryset=None, required=False)
+    recommender = RecommenderField(
+        label=_("Recommending authority"), queryset=None, required=False,
+        help_text=_("Your industry authority, or the authority of the place where you are registered (its district's "
+                    "market-supervision bureau, its city's government): another district's or city's authority cannot "
+                    "recommend you."))
     address = forms.CharField(label=_("Registered address"), max_length=300)
     legal_form = forms.ChoiceField(label=_("Legal form"), choices=LegalForm.choices)
     registered_on = forms.DateField(label=_("Registration date"), widget=DATE)
@@ -84,11 +113,14 @@ class BasicInfoForm(forms.Form):
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=32)
     contact_email = forms.EmailField(label=_("Contact e-mail"))
 
-    def __init__(self, *args, program, **kwargs):
+    def __init__(self, *args, program, organization=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["tier_applied"].queryset = program.tiers.all()
-        self.fields["recommender"].queryset = program.recommenders.all()
-        self.fields["recommender"].required = program.requires_recommendation
+        recommender = self.fields["recommender"]
+        recommender.program, recommender.organization = program, organization
+        recommender.queryset = (program.recommenders.all() if organization is None
+                                else routing.allowed_recommenders(program, organization))
+        recommender.required = program.requires_recommendation
         self.fields["tier_applied"].required = program.tiers.count() > 1
 
 

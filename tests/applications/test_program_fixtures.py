@@ -120,7 +120,11 @@ def test_beijing_reproduces_the_seeds(programs):
     assert bj.revocation_window_years == 3
     assert bj.requires_recommendation
     assert (bj.expert_weight, bj.bigdata_weight) == (Decimal("0.7"), Decimal("0.3"))
-    assert "0.7" in bj.source_documents and "GB/T 19580-2012" in bj.source_documents
+    assert "GB/T 19580-2012" in bj.source_documents
+    # The configurable choices are assumptions of the articles they concern.
+    assert "0.7" in bj.articles.get(key="bj2016:evaluation-mode").assumption_zh
+    assert "GB/T 19580-2012" in bj.articles.get(key="bj2016:criteria").assumption_zh
+    assert (award.bars_reapplication, nomination.bars_reapplication) == (True, False)  # art. 4
 
     recommenders = bj.recommenders.all()
     kinds = {r.kind for r in recommenders}
@@ -175,7 +179,8 @@ def test_anhui_reproduces_the_seeds(programs):
     assert (tier.quota, tier.prize_amount, tier.prize_is_cap) == (5, Decimal("500000"), False)
     assert ah.reapply_wait_years == 3 and ah.reapply_wait_editions is None
     assert ah.notice_days(NoticeStage.PROPOSED_WINNERS) == 5
-    assert "5个工作日" in ah.source_documents  # the notice length is a documented assumption
+    # the notice length is a documented assumption of art. 20
+    assert "5个工作日" in ah.articles.get(key="ah2010:art20").assumption_zh
     assert ah.requires_recommendation
     assert {"合肥市人民政府", "芜湖市人民政府", "安徽省经济和信息化厅"} <= set(
         ah.recommenders.values_list("name_zh", flat=True))
@@ -184,7 +189,10 @@ def test_anhui_reproduces_the_seeds(programs):
     assert rules["registered_in_region"].params == {"region_prefix": "34"}
     assert rules["min_years_registered"].params == {"years": 3}
     assert "legal_person" in rules and "reapply_wait" in rules
-    assert "iso9001" in rules["certification_held"].params["kinds"]
+    assert rules["certification_held"].params["kinds"] == ["iso9001"]  # art. 13(2): others go to the office
+    assert {"iso14001", "iso45001"} <= set(rules["certification_held"].params["review_kinds"])
+    assert "enterprise_only" in rules  # art. 2, 13
+    assert rules["no_losses_years"].params["years"] == 3  # art. 13(3), read from the key figures
     declared = {r.params["key"] for r in ah.eligibility_rules.filter(kind="declaration")}
     assert {"top5_in_province", "no_losses_3y", "no_tax_violation_3y", "spot_checks_passed_3y"} <= declared
 
