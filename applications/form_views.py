@@ -28,6 +28,8 @@ def _own_application(user, pk):
 @login_required
 def application_start(request):
     """Pick an open round and one of your organisations; creates the draft."""
+    if not permissions.can_start_application(request.user):
+        raise PermissionDenied
     memberships = Membership.objects.filter(user=request.user).select_related("organization")
     rounds = selectors.open_rounds()
     if request.method == "POST":

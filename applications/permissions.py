@@ -3,7 +3,7 @@
 from award_portal.roles import Role, can_read_everything, has_role, is_office
 
 from .enums import ApplicationState
-from .models import Membership
+from .models import Membership, Organization
 from .selectors import applications_visible_to
 
 S = ApplicationState
@@ -18,6 +18,18 @@ def can_view_round_dashboard(user) -> bool:
 
 def can_manage_round(user) -> bool:
     return is_office(user)
+
+
+def organizations_visible_to(user):
+    """Organisation profiles: their own members, and the office and supervisors (read-only)."""
+    if can_read_everything(user):
+        return Organization.objects.all()
+    return Organization.objects.filter(memberships__user=user).distinct()
+
+
+def can_start_application(user) -> bool:
+    """Applications are started by the people who act for organisations."""
+    return has_role(user, Role.APPLICANT)
 
 
 def is_member(user, application) -> bool:

@@ -7,9 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from . import registration
+from . import permissions, registration
 from .forms import OrganizationForm
-from .models import Invitation, Membership, Organization
+from .models import Invitation, Membership
 
 
 class AccountForm(forms.Form):
@@ -49,7 +49,7 @@ def organization_register(request):
 
 @login_required
 def organization_detail(request, pk):
-    org = get_object_or_404(Organization, pk=pk, memberships__user=request.user)
+    org = get_object_or_404(permissions.organizations_visible_to(request.user), pk=pk)
     is_admin = registration.is_org_admin(request.user, org)
     if request.method == "POST":
         if not is_admin:

@@ -126,10 +126,10 @@ def eligibility_evaluate(*, application_id: int, actor=None) -> list[RuleResult]
     started by the recommendation, any other actor must be allowed to decide rule results."""
     application = (Application.objects.select_for_update(of=("self",))
                    .select_related("round__program", "organization").get(pk=application_id))
+    if actor is not None and not is_office(actor):
+        raise PermissionDenied
     if not in_eligibility_review(application):
         raise _eligibility_closed(application)
-    if actor is not None and not can_decide_rule_results(actor, application):
-        raise PermissionDenied
     ctx = EligibilityContext(application=application, reference_date=eligibility_reference_date(application))
     existing = {r.rule_id: r for r in application.rule_results.all()}
     results = []
@@ -162,10 +162,8 @@ def rule_result_decide(*, result_id: int, decision: str, reason: str, actor) -> 
     # The application first (the order every writer takes), then the result.
     application_id = RuleResult.objects.values_list("application_id", flat=True).get(pk=result_id)
     application = Application.objects.select_for_update().get(pk=application_id)
-    if not in_eligibility_review(application):
-        raise _eligibility_closed(application)
     if not can_decide_rule_results(actor, application):
-        raise PermissionDenied
+        raise _eligibility_closed(application)
     result = RuleResult.objects.select_for_update().select_related("application").get(pk=result_id)
     if result.outcome == RuleOutcome.PASS:
         raise ValidationError(_("This rule passed; only failing or doubtful results need a decision."))

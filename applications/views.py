@@ -79,6 +79,8 @@ def round_advance(request, pk):
 @require_POST
 def round_bulk(request, pk):
     """One transition for every application of the round that is in its source states."""
+    if not permissions.can_manage_round(request.user):
+        raise PermissionDenied
     action = request.POST.get("action", "")
     if action not in workflow.TRANSITIONS:
         messages.error(request, _("Unknown action."))
