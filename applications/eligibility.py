@@ -203,9 +203,13 @@ def _certification_held(ctx, params):
     others = [c for c in valid if c.kind in review_kinds]
     if others:
         listed = "; ".join(f"{c.get_kind_display()} {c.number or '—'}" for c in others)
+        from .models import Certification
+
+        required = "; ".join(str(Certification.Kind(k).label) if k in Certification.Kind.values else k
+                             for k in sorted(kinds))
         return doubtful(_("No %(kinds)s certificate, but other management-system certificates: %(certs)s. The office "
                           "judges whether they count as a relevant management-system certification.")
-                        % {"kinds": ", ".join(sorted(kinds)), "certs": listed})
+                        % {"kinds": required, "certs": listed})
     return failed(_("No valid certificate of the required kind (%(kinds)s) on %(ref)s.")
                   % {"kinds": ", ".join(sorted(kinds | review_kinds)), "ref": ctx.reference_date})
 
