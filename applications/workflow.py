@@ -27,6 +27,7 @@ from award_portal.roles import Role, has_role, primary_role
 
 from .enums import BEFORE_AWARD_STATES, TERMINAL_STATES, Action, ApplicationState, RoundPhase, RuleOutcome
 from .models import Application, StateChange, Tier
+from .routing import recommender_refusal
 
 S = ApplicationState
 A = Action
@@ -94,8 +95,13 @@ def before_deadline(application, **_kw):
 
 
 def recommender_chosen(application, **_kw):
-    if application.round.program.requires_recommendation and application.recommender_id is None:
+    """An authority is chosen, and one the applicant may report to (Beijing art. 16: its industry
+    authority or the bureau of the district where it is registered)."""
+    program = application.round.program
+    if program.requires_recommendation and application.recommender_id is None:
         return _("Choose the recommending authority before submitting.")
+    if application.recommender_id is not None:
+        return recommender_refusal(application.organization, application.recommender, program)
     return None
 
 

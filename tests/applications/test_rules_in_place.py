@@ -13,8 +13,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import translation
 
+from applications.drafts import application_submit
 from applications.enums import Action, ApplicationState, Cycle, RoundPhase
-from applications.models import Round, RuleResult
+from applications.models import Recommender, Round, RuleResult
 from applications.services import (
     EligibilityClosed,
     eligibility_evaluate,
@@ -28,6 +29,8 @@ from award_portal.demo import DEMO_PASSWORD
 from award_portal.roles import Role
 
 from .factories import deadline_on, make_application, make_org, make_program, make_round, make_tier
+from .support import complete_application, make_rep, open_round
+from .support import make_org as make_full_org
 
 pytestmark = pytest.mark.django_db
 S, P = ApplicationState, RoundPhase
@@ -216,3 +219,24 @@ def test_admin_refuses_a_round_that_breaks_the_cycle(client, make_user):
     assert response.status_code == 200
     assert "every two years" in response.content.decode()
     assert program.rounds.count() == 1
+
+
+# --- Routing holds at submission, not only in the form (Beijing 2020 art. 16) ------------------
+
+def test_submission_to_another_districts_bureau_is_refused(make_user):
+    """第十六条: 申报表报行业主管部门或注册地区市场监管局 — a Haidian organisation cannot report to
+    Chaoyang's bureau, however the authority was set on the draft."""
+    rnd = open_round("beijing")
+    rep = make_rep(make_user, make_full_org(region="110108"))
+    application = complete_application(rnd, rep.organizations.get(), rep)
+    chaoyang = Recommender.objects.get(code="bj-amr-chaoyang")
+    type(application).objects.filter(pk=application.pk).update(recommender=chaoyang)
+
+    with pytest.raises(TransitionError) as info:
+        application_submit(application_id=application.pk, actor=rep)
+
+    assert info.value.code == "guard"
+    assert "its own area" in info.value.message
+    type(application).objects.filter(pk=application.pk).update(
+        recommender=Recommender.objects.get(code="bj-amr-haidian"))
+    assert application_submit(application_id=application.pk, actor=rep).state == S.SUBMITTED
