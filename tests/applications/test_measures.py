@@ -472,3 +472,21 @@ def test_anhui_screening_end_to_end(make_user):
     assert "2024" in by_kind["no_losses_years"].reason
     declared = next(r for r in results if r.rule.params.get("key") == "no_losses_3y")
     assert declared.outcome == PASS
+
+
+# --- Every reason in Chinese too --------------------------------------------------------------
+
+def test_reasons_are_translated():
+    """The new verdicts read in Chinese (zh_Hans catalogue), still citing their article."""
+    with translation.override("zh-hans"):
+        loss = losses_application({2023: "10", 2024: "20", 2025: "-3"}, declarations={"no_losses_3y": True})
+        stale = judge("hangzhou", "muju_grade", manufacturer(muju_grade="A", muju_year=2024))
+        institution = judge("hangzhou", "not_public_body", make_org(region="330106", prefix="12"))
+        cooperative = judge("anhui", "enterprise_only", make_org(region="340104", prefix="93"))
+        refusal = recommender_refusal(make_org(region="110108"), authority("bj-amr-chaoyang"))
+
+    assert "相互矛盾" in loss.reason and "2025年利润总额-3.00万元" in loss.reason
+    assert "最新年度" in stale.reason and "2025年度" in stale.reason
+    assert "参照公务员法管理" in institution.reason and "评审办" in institution.reason
+    assert "不属于企业" in cooperative.reason
+    assert "请报送行业主管部门" in refusal
