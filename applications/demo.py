@@ -19,10 +19,17 @@ from . import drafts, uscc
 from . import forms as step_forms
 from .drafts import application_submit
 from .enums import Action, LegalForm, RoundPhase
-from .models import Application, AwardProgram, Certification, Membership, Organization, Round
+from .models import Application, AwardProgram, Certification, Membership, Organization, Recommender, Round
 from .program_fixtures import load_all_programs
 from .recommendation import recommendation_endorse, recommendation_return
-from .services import application_create, eligibility_evaluate, round_set_phase_for_demo, rule_result_decide
+from .services import (
+    application_create,
+    eligibility_evaluate,
+    round_save,
+    round_set_phase_for_demo,
+    rule_result_decide,
+    system_office_user,
+)
 from .workflow import application_transition
 
 A = Action
@@ -68,9 +75,19 @@ def _org(rng, name, region, *, name_en="", section="C", division="", registered=
     return org
 
 
+def demo_authority(program):
+    """The authority demo applications report to: an industry authority, which every applicant of
+    the program may choose (a district bureau takes only its own district's, Beijing art. 16)."""
+    return (program.recommenders.filter(kind=Recommender.Kind.INDUSTRY_AUTHORITY).first()
+            or program.recommenders.first())
+
+
 def _round(program, edition, year, name_zh, name_en, deadline):
-    rnd, _ = Round.objects.get_or_create(program=program, edition=edition, defaults={
-        "year": year, "name_zh": name_zh, "name_en": name_en, "application_deadline": deadline})
+    """The round, created once through the service that keeps the program's cycle."""
+    rnd = Round.objects.filter(program=program, edition=edition).first()
+    if rnd is None:
+        rnd = round_save(rnd=Round(program=program, edition=edition, year=year, name_zh=name_zh, name_en=name_en,
+                                   application_deadline=deadline), actor=system_office_user())
     return rnd
 
 
@@ -90,7 +107,7 @@ def fill_application(application, rep, *, complete=True):
                  revenue_10k=str(org.revenue_10k or 30000), assets_10k=str(org.assets_10k or 40000))
     program = application.round.program
     if program.recommenders.exists() and not basic.get("recommender"):
-        basic["recommender"] = str(program.recommenders.first().pk)
+        basic["recommender"] = str(demo_authority(program).pk)
     if program.tiers.count() > 1 and not basic.get("tier_applied"):
         basic["tier_applied"] = str(program.tiers.order_by("rank").first().pk)
     application, _ = drafts.draft_apply_step(application_id=application.pk, actor=rep, step="basic", data=basic,
@@ -162,7 +179,7 @@ def _load_beijing_second_edition(rng, office, recommender, far):
     rnd = _round(program, 2, 2016, "第二届北京市人民政府质量管理奖", "2nd Beijing Municipal Government Quality Management Award", far)
     if rnd.phase != RoundPhase.SETUP:
         return
-    authority = program.recommenders.first()
+    authority = demo_authority(program)
     authority.members.add(recommender)
     tiers = list(program.tiers.order_by("rank"))
     rnd = round_set_phase_for_demo(rnd, RoundPhase.APPLICATIONS_OPEN)
@@ -210,7 +227,7 @@ def _load_beijing_open_round(rng, office, applicant, recommender):
     if rnd.phase != RoundPhase.SETUP:
         return
     rnd = round_set_phase_for_demo(rnd, RoundPhase.APPLICATIONS_OPEN)
-    authority = program.recommenders.first()
+    authority = demo_authority(program)
     authority.members.add(recommender)
     names = ["北京示范精工科技有限公司", "北京京城智慧医疗器械有限公司", "北京长安数字服务有限公司",
              "北京燕山新能源装备有限公司", "北京中轴线文化旅游发展有限公司"]
@@ -252,7 +269,7 @@ def _load_anhui_eligibility_round(rng, office, recommender, far):
     if rnd.phase != RoundPhase.SETUP:
         return
     rnd = round_set_phase_for_demo(rnd, RoundPhase.APPLICATIONS_OPEN)
-    authority = program.recommenders.first()
+    authority = demo_authority(program)
     authority.members.add(recommender)
     apps = []
     for i, name in enumerate(SYNTHETIC_NAMES[6:11]):
@@ -275,3 +292,6 @@ def _load_anhui_eligibility_round(rng, office, recommender, far):
         rule_result_decide(result_id=result.pk, decision="confirmed", actor=office,
                            reason="演示：注册未满3年，不符合申报条件")
     _walk(young, lambda a: office, [A.MARK_INELIGIBLE])
+    # Fraud found during the review: disqualified at once, whatever the stage (Beijing art. 24 style).
+    application_transition(application_id=apps[3].pk, action=A.DISQUALIFY, actor=office,
+                           reason="演示：经核实，申报材料所附质量荣誉证书系伪造，取消评选资格。")

@@ -59,11 +59,11 @@ def round_set_phase_for_demo(rnd: Round, phase: str):
     """Demo data and tests: walk a round forward to `phase` through the audited service."""
     target = PHASE_ORDER.index(RoundPhase(phase))
     while PHASE_ORDER.index(RoundPhase(rnd.phase)) < target:
-        rnd = round_advance_phase(round_id=rnd.pk, actor=_system_office_user())
+        rnd = round_advance_phase(round_id=rnd.pk, actor=system_office_user())
     return rnd
 
 
-def _system_office_user():
+def system_office_user():
     """An inactive office account that demo data and tests act as (audited as "system")."""
     user, created = User.objects.get_or_create(username="system", defaults={"full_name": "系统", "is_active": False})
     if created:

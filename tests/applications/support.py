@@ -20,7 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from applications import uscc
-from applications.demo import fill_application
+from applications.demo import demo_authority, fill_application
 from applications.drafts import application_submit
 from applications.enums import LegalForm, RoundPhase
 from applications.models import Application, AwardProgram, Membership, Organization, Round
@@ -67,7 +67,7 @@ def advance(rnd: Round, phase: str) -> Round:
 
 def authority(prog: AwardProgram):
     """The recommending authority `fill_application` routes applications to."""
-    return prog.recommenders.first()
+    return demo_authority(prog)
 
 
 # ------------------------------------------------------------------ organisations and people
