@@ -10,8 +10,9 @@ class RecordSourceAdmin(admin.ModelAdmin):
 
 @admin.register(ScreeningRule)
 class ScreeningRuleAdmin(admin.ModelAdmin):
-    list_display = ("program", "code", "record_type", "outcome", "window_years", "only_current", "active")
-    list_filter = ("program", "outcome", "record_type")
+    list_display = ("program", "code", "kind", "record_type", "outcome", "window_years", "only_current", "articles",
+                    "active")
+    list_filter = ("program", "outcome", "kind", "record_type")
 
 
 @admin.register(EvaluationProfile)

@@ -1,34 +1,43 @@
-"""JSON API: imports (upload a file), runs (start, progress) and flags (read, decide)."""
+"""JSON API: imports (upload a file), runs (start, progress) and flags (read, decide).
+
+Each viewset names the predicates of permissions.py that allow reading it and writing to it.
+"""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
-from rest_framework import permissions, serializers, status, viewsets
+from rest_framework import permissions as drf_permissions
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from applications.models import AwardProgram
-from award_portal.roles import Role, can_read_everything, has_role, is_office
 
-from . import screening, services
-from .models import Flag, ImportBatch, PublicRecord, RecordSource, Run
+from . import permissions, screening, services
+from .models import FigureMismatch, Flag, ImportBatch, PublicRecord, RecordSource, Run, ScreeningRule
 
 
-class CanReadBigData(permissions.BasePermission):
+class BigDataPermission(drf_permissions.BasePermission):
+    """The view's `read_allowed` predicate for reads, its `write_allowed` for every other method."""
+
     def has_permission(self, request, view):
         user = request.user
-        if not user.is_authenticated or not (can_read_everything(user) or has_role(user, Role.GUIDANCE)):
+        if not user.is_authenticated:
             return False
-        return request.method in permissions.SAFE_METHODS or is_office(user)
+        if request.method in drf_permissions.SAFE_METHODS:
+            return view.read_allowed(user)
+        return view.write_allowed(user)
 
 
 class ImportBatchSerializer(serializers.ModelSerializer):
     source = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    message = serializers.CharField(source="message_text", read_only=True)
 
     class Meta:
         model = ImportBatch
-        fields = ["id", "source", "file_name", "encoding", "status", "message", "rows_total", "rows_imported",
-                  "rows_duplicate", "rows_rejected", "matched_by_code", "matched_by_name", "unmatched", "seconds"]
+        fields = ["id", "source", "file_name", "encoding", "status", "message", "message_code", "message_params",
+                  "rows_total", "rows_imported", "rows_duplicate", "rows_rejected", "matched_by_code",
+                  "matched_by_name", "unmatched", "seconds"]
         read_only_fields = fields
 
 
@@ -39,10 +48,12 @@ class ImportInput(serializers.Serializer):
 
 
 class ImportBatchViewSet(viewsets.ReadOnlyModelViewSet):
-    permission_classes = [CanReadBigData]
+    permission_classes = [BigDataPermission]
     serializer_class = ImportBatchSerializer
     queryset = ImportBatch.objects.select_related("source")
     parser_classes = [MultiPartParser, FormParser]
+    read_allowed = staticmethod(permissions.can_read_bigdata)
+    write_allowed = staticmethod(permissions.can_import)
 
     def create(self, request):
         data = ImportInput(data=request.data)
@@ -52,18 +63,21 @@ class ImportBatchViewSet(viewsets.ReadOnlyModelViewSet):
                                         file_name=upload.name, actor=request.user,
                                         accept_partial=data.validated_data["accept_partial"])
         body = ImportBatchSerializer(batch).data
-        body["rejected_rows"] = list(batch.rejected_rows.values("row_number", "reason")[:1000])
+        body["rejected_rows"] = [{"row_number": row.row_number, "code": row.code, "reason": row.reason_text}
+                                 for row in batch.rejected_rows.all()[:1000]]
         code = status.HTTP_201_CREATED if batch.status == ImportBatch.Status.IMPORTED else status.HTTP_400_BAD_REQUEST
         return Response(body, status=code)
 
 
 class RunSerializer(serializers.ModelSerializer):
     program = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    message = serializers.CharField(source="message_text", read_only=True)
 
     class Meta:
         model = Run
         fields = ["id", "kind", "program", "version", "reference_date", "status", "progress", "chunks_done",
-                  "chunks_total", "organizations", "flags_count", "seconds", "message"]
+                  "chunks_total", "organizations", "flags_count", "seconds", "message", "message_code",
+                  "message_params"]
         read_only_fields = fields
 
 
@@ -74,9 +88,11 @@ class RunInput(serializers.Serializer):
 
 
 class RunViewSet(viewsets.ReadOnlyModelViewSet):
-    permission_classes = [CanReadBigData]
+    permission_classes = [BigDataPermission]
     serializer_class = RunSerializer
     queryset = Run.objects.select_related("program")
+    read_allowed = staticmethod(permissions.can_read_screening)
+    write_allowed = staticmethod(permissions.can_run)
 
     def create(self, request):
         data = RunInput(data=request.data)
@@ -92,17 +108,35 @@ class RecordSerializer(serializers.ModelSerializer):
                   "severity", "amount_10k", "grade", "title", "authority", "document_no"]
 
 
+class FigureMismatchSerializer(serializers.ModelSerializer):
+    source = serializers.CharField(source="record.source.code", read_only=True)
+    source_record_id = serializers.CharField(source="record.source_record_id", read_only=True)
+
+    class Meta:
+        model = FigureMismatch
+        fields = ["year", "figure", "declared", "recorded", "record", "source", "source_record_id", "application"]
+        read_only_fields = fields
+
+
 class FlagSerializer(serializers.ModelSerializer):
     organization = serializers.StringRelatedField()
     credit_code = serializers.CharField(source="organization.credit_code", read_only=True)
     rule = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    articles = serializers.ListField(source="rule.articles", child=serializers.CharField(), read_only=True)
     evidence = RecordSerializer(source="records", many=True, read_only=True)
+    figure_mismatches = FigureMismatchSerializer(many=True, read_only=True)
 
     class Meta:
         model = Flag
-        fields = ["id", "run", "organization", "credit_code", "rule", "outcome", "record_count", "first_on",
-                  "last_on", "decision", "decision_reason", "evidence"]
+        fields = ["id", "run", "organization", "credit_code", "rule", "articles", "outcome", "record_count",
+                  "first_on", "last_on", "decision", "decision_reason", "evidence", "figure_mismatches"]
         read_only_fields = fields
+
+
+class FlagFilter(serializers.Serializer):
+    run = serializers.IntegerField(required=False, min_value=1)
+    decision = serializers.ChoiceField(choices=Flag.Decision.choices, required=False)
+    outcome = serializers.ChoiceField(choices=ScreeningRule.Outcome.choices, required=False)
 
 
 class DecisionInput(serializers.Serializer):
@@ -111,18 +145,23 @@ class DecisionInput(serializers.Serializer):
 
 
 class FlagViewSet(viewsets.ReadOnlyModelViewSet):
-    permission_classes = [CanReadBigData]
+    permission_classes = [BigDataPermission]
     serializer_class = FlagSerializer
+    read_allowed = staticmethod(permissions.can_read_screening)
+    write_allowed = staticmethod(permissions.can_decide)
 
     def get_queryset(self):
-        flags = Flag.objects.select_related("organization", "rule").prefetch_related("records").order_by("id")
-        for key in ("run", "decision", "outcome"):
-            if self.request.query_params.get(key):
-                flags = flags.filter(**{key: self.request.query_params[key]})
-        return flags
+        flags = (Flag.objects.select_related("organization", "rule")
+                 .prefetch_related("records", "figure_mismatches__record__source").order_by("id"))
+        if self.action != "list":
+            return flags
+        filters = FlagFilter(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return flags.filter(**filters.validated_data)
 
     @action(detail=True, methods=["post"], serializer_class=DecisionInput)
     def decide(self, request, pk=None):
+        """409 for a flag of a superseded run (decide it in the newest run), 400 for bad input."""
         data = DecisionInput(data=request.data)
         data.is_valid(raise_exception=True)
         try:
@@ -130,5 +169,7 @@ class FlagViewSet(viewsets.ReadOnlyModelViewSet):
         except DjangoPermissionDenied:
             return Response({"detail": "forbidden"}, status=status.HTTP_403_FORBIDDEN)
         except ValidationError as exc:
-            return Response({"detail": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
+            conflict = getattr(exc, "code", None) == "superseded"
+            return Response({"detail": exc.messages, "code": getattr(exc, "code", None)},
+                            status=status.HTTP_409_CONFLICT if conflict else status.HTTP_400_BAD_REQUEST)
         return Response(FlagSerializer(flag).data)

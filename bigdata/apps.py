@@ -16,4 +16,6 @@ class BigdataConfig(AppConfig):
         eligibility.register()
         if panels.bigdata_panel not in DETAIL_PANELS:
             DETAIL_PANELS.append(panels.bigdata_panel)
-        register_nav(_("Big data"), "bigdata-home", roles={Role.OFFICE, Role.SUPERVISOR, Role.GUIDANCE}, order=30)
+        # The roles of permissions.can_read_screening (the menu takes roles, not predicates).
+        register_nav(_("Big data"), "bigdata-home",
+                     roles={Role.OFFICE, Role.SUPERVISOR, Role.GUIDANCE, Role.COMMITTEE}, order=30)

@@ -10,7 +10,7 @@ import pyarrow.compute as pc
 
 from applications.uscc import CHARSET
 
-# Problem codes, in the order the importer's REASONS list them.
+# Problem codes: their indexes in messages.REJECTION_CODES (checked where the importer loads).
 OK, BAD_LENGTH, BAD_CHARACTER, BAD_REGION, BAD_CHECK_DIGIT = 0, 2, 3, 4, 5
 
 _WEIGHTS = np.array([pow(3, i, 31) for i in range(17)], dtype=np.float32)

@@ -34,7 +34,8 @@ from applications.models import Organization
 from award_portal.audit import audit_record
 
 from . import pgbinary
-from .codes import code_problem_codes, normalise_names
+from .codes import BAD_CHARACTER, BAD_CHECK_DIGIT, BAD_LENGTH, BAD_REGION, code_problem_codes, normalise_names
+from .messages import REJECTION_CODES
 from .models import ImportBatch, PublicRecord, RecordSource, RecordType, RejectedRow, Severity
 
 REQUIRED = ["source_record_id", "credit_code", "org_name", "occurred_on"]
@@ -46,16 +47,19 @@ LIMITS = {"source_record_id": 80, "org_name": 200, "grade": 16, "title": 300, "a
 
 
 class ImportRefused(Exception):
-    """The file as a whole cannot be read (encoding, missing columns, empty)."""
+    """The file as a whole cannot be read (encoding, missing columns, empty): a code of
+    messages.MESSAGES and its parameters."""
+
+    def __init__(self, code: str, **params):
+        super().__init__(code)
+        self.code, self.params = code, params
 
 
-REASONS = [
-    "", "缺少记录编号", "统一社会信用代码应为18位", "统一社会信用代码含有不允许的字符（不使用I、O、S、V、Z）",
-    "统一社会信用代码第3–8位应为行政区划代码数字", "统一社会信用代码校验位错误", "缺少主体名称",
-    "日期无法识别（应为YYYY-MM-DD）", "移出/截止日期无法识别（应为YYYY-MM-DD）", "金额不是有效的非负数字",
-    "金额不是有效的数字", "死亡人数不是有效的非负整数", "文本超过长度限制", "记录编号在文件中重复",
-]
-R = {reason: code for code, reason in enumerate(REASONS)}
+# Per row, the index of its first problem in REJECTION_CODES (0: none); codes.py's credit-code
+# problems use the same numbers.
+R = {code: index for index, code in enumerate(REJECTION_CODES)}
+assert [R[c] for c in ("code_length", "code_character", "code_region", "code_check_digit")] == [
+    BAD_LENGTH, BAD_CHARACTER, BAD_REGION, BAD_CHECK_DIGIT]
 _NUMBER = r"^\s*-?[0-9]+(\.[0-9]+)?\s*$"
 
 
@@ -91,11 +95,10 @@ def decode_table(data: bytes) -> tuple[pa.Table, str]:
         except UnicodeDecodeError:
             try:
                 data.decode("utf-8")
-                raise ImportRefused(f"文件格式无法解析：{utf8_error}") from None
+                raise ImportRefused("unparsable", error=str(utf8_error)) from None
             except UnicodeDecodeError as exc:
                 line = data[: exc.start].count(b"\n") + 1
-            raise ImportRefused(
-                f"文件编码无法识别：第{line}行含有既非UTF-8也非GBK的字节。请以UTF-8或GBK编码另存后重新上传。") from None
+            raise ImportRefused("unknown_encoding", line=line) from None
         return _read_csv_bytes(text.encode("utf-8")), "gbk"
 
 
@@ -145,7 +148,7 @@ def map_columns(table: pa.Table, source: RecordSource) -> pa.Table:
     missing = [field for field in REQUIRED if field not in names]
     if missing:
         wanted = {v: k for k, v in mapping.items()}
-        raise ImportRefused(f"文件缺少必需的列：{'、'.join(wanted.get(f, f) for f in missing)}。")
+        raise ImportRefused("missing_columns", columns=[wanted.get(f, f) for f in missing])
     columns = {}
     for field in REQUIRED + OPTIONAL:
         if field in names:
@@ -197,41 +200,41 @@ def duplicate_ids(ids) -> np.ndarray:
 
 def validate(table: pa.Table, source: RecordSource, duplicates: np.ndarray | None = None
              ) -> tuple[pa.Table, np.ndarray]:
-    """Returns the typed table and, per row, 0 or the code (index in REASONS) of its first problem.
+    """Returns the typed table and, per row, 0 or the index in REJECTION_CODES of its first problem.
     `duplicates` marks ids repeated earlier in the whole file when `table` is a slice of it."""
     n = table.num_rows
     reason = np.zeros(n, dtype=np.uint8)
 
-    def reject(mask, text):
-        np.copyto(reason, np.uint8(R[text]), where=(reason == 0) & mask)
+    def reject(mask, code):
+        np.copyto(reason, np.uint8(R[code]), where=(reason == 0) & mask)
 
     ids = table["source_record_id"]
-    reject(_np(pc.equal(pc.utf8_length(ids), 0)), "缺少记录编号")
+    reject(_np(pc.equal(pc.utf8_length(ids), 0)), "missing_id")
     codes = pc.utf8_upper(table["credit_code"])
     code_reason = code_problem_codes(codes)
     np.copyto(reason, code_reason, where=(reason == 0) & (code_reason != 0))
-    reject(_np(pc.equal(pc.utf8_length(table["org_name"]), 0)), "缺少主体名称")
+    reject(_np(pc.equal(pc.utf8_length(table["org_name"]), 0)), "missing_name")
     occurred = _dates(table["occurred_on"], source.date_format)
-    reject(_np(pc.is_null(occurred)), "日期无法识别（应为YYYY-MM-DD）")
+    reject(_np(pc.is_null(occurred)), "bad_date")
     has_removed = pc.greater(pc.utf8_length(table["removed_on"]), 0)
     removed = _dates(table["removed_on"], source.date_format)
-    reject(_np(has_removed) & _np(pc.is_null(removed)), "移出/截止日期无法识别（应为YYYY-MM-DD）")
+    reject(_np(has_removed) & _np(pc.is_null(removed)), "bad_removed_on")
     amount_text = pc.replace_substring(table["amount_10k"], ",", "")
     has_amount = _np(pc.greater(pc.utf8_length(amount_text), 0))
     numeric = _np(pc.match_substring_regex(amount_text, _NUMBER))
     amount = pc.cast(pc.if_else(pc.match_substring_regex(amount_text, _NUMBER), amount_text, "0"), pa.float64())
     amount_np = amount.to_numpy()
     if source.record_type == RecordType.SELF_REPORTED:  # a reported profit may be a loss
-        reject(has_amount & (~numeric | (np.abs(amount_np) >= 1e12)), "金额不是有效的数字")
+        reject(has_amount & (~numeric | (np.abs(amount_np) >= 1e12)), "bad_signed_amount")
     else:
-        reject(has_amount & (~numeric | (amount_np < 0) | (amount_np >= 1e12)), "金额不是有效的非负数字")
+        reject(has_amount & (~numeric | (amount_np < 0) | (amount_np >= 1e12)), "bad_amount")
     deaths_text = table["deaths"]
     has_deaths = _np(pc.greater(pc.utf8_length(deaths_text), 0))
     deaths_ok = _np(pc.match_substring_regex(deaths_text, r"^[0-9]+$"))
-    reject(has_deaths & ~deaths_ok, "死亡人数不是有效的非负整数")
+    reject(has_deaths & ~deaths_ok, "bad_deaths")
     for field, limit in LIMITS.items():
-        reject(_np(pc.greater(pc.utf8_length(table[field]), limit)), "文本超过长度限制")
-    reject(duplicate_ids(ids) if duplicates is None else duplicates, "记录编号在文件中重复")
+        reject(_np(pc.greater(pc.utf8_length(table[field]), limit)), "too_long")
+    reject(duplicate_ids(ids) if duplicates is None else duplicates, "duplicate_id")
     deaths = pc.cast(pc.if_else(pc.match_substring_regex(deaths_text, r"^[0-9]+$"), deaths_text, "0"), pa.int64())
     typed = pa.table({
         "source_record_id": ids,
@@ -249,12 +252,17 @@ def validate(table: pa.Table, source: RecordSource, duplicates: np.ndarray | Non
     return typed, reason
 
 
-VETO_ACCIDENT = ["较大", "重大", "特别重大"]
+# Accident grades of 《生产安全事故报告和调查处理条例》第三条. Only 重大 and 特别重大 block an
+# application (Hangzhou 三(二)4 "无重大…事故(按国家有关规定认定)", Anhui art. 14(3), Beijing
+# art. 14(4)); a 较大 accident is HIGH, for the office to weigh.
+VETO_ACCIDENT = ["重大", "特别重大"]
+HIGH_ACCIDENT = ["较大"]
 HIGH_PENALTY = ["降低资质等级", "吊销许可证件", "责令停产停业", "责令关闭"]
 
 
 def severity(typed: pa.Table, record_type: str) -> np.ndarray:
-    """DOMAIN.md §5 severity model, per record type, vectorised."""
+    """The severity model of docs/domain.md ("Severity of public records"), per record type,
+    vectorised."""
     n = typed.num_rows
     grade = typed["grade"]
     listed = _np(pc.is_null(typed["removed_on"]))
@@ -266,7 +274,8 @@ def severity(typed: pa.Table, record_type: str) -> np.ndarray:
         return np.where(listed, Severity.VETO, Severity.HIGH)
     if record_type == RecordType.ACCIDENT:
         deaths = typed["deaths"].to_numpy() > 0
-        return np.select([grade_in(VETO_ACCIDENT), deaths], [Severity.VETO, Severity.HIGH], Severity.MEDIUM)
+        return np.select([grade_in(VETO_ACCIDENT), grade_in(HIGH_ACCIDENT) | deaths], [Severity.VETO, Severity.HIGH],
+                         Severity.MEDIUM)
     if record_type == RecordType.SPOT_CHECK:
         return np.where(grade_in(["不合格"]), Severity.HIGH, Severity.INFO)
     if record_type == RecordType.COURT_ENFORCEMENT:
@@ -399,8 +408,8 @@ def _bulk_insert(typed: pa.Table, source: RecordSource, batch: ImportBatch) -> i
     return len(objects)
 
 
-def _refused_whole_message(rows_rejected: int) -> str:
-    return f"{rows_rejected}行未通过校验，整份文件未导入。请修正后重新上传，或选择仅导入通过校验的行。"
+def _refused_whole(rows_rejected: int) -> ImportRefused:
+    return ImportRefused("rows_rejected", n=rows_rejected)
 
 
 def _record_imported(batch, imported: int, duplicates: int, counts: dict, started, actor) -> ImportBatch:
@@ -432,7 +441,7 @@ def import_file(*, source: RecordSource, data: bytes, file_name: str, actor=None
         table, encoding = read_table(data, file_name)
         batch.encoding = encoding
         if table.num_rows == 0:
-            raise ImportRefused("文件中没有数据行。")
+            raise ImportRefused("no_rows")
         table = map_columns(table, source)
         if first_load and _first_load_possible(source):
             loaded = _import_pipelined(_table_slices(table), source, batch, accept_partial, actor, started,
@@ -446,7 +455,7 @@ def import_file(*, source: RecordSource, data: bytes, file_name: str, actor=None
         if batch.rows_rejected:
             _store_rejected(batch, table, reasons, rejected)
         if batch.rows_rejected and not accept_partial:
-            raise ImportRefused(_refused_whole_message(batch.rows_rejected))
+            raise _refused_whole(batch.rows_rejected)
         valid = typed.filter(pa.array(~rejected)) if batch.rows_rejected else typed
         valid = valid.append_column("severity", pa.array(severity(valid, source.record_type), pa.int16()))
         valid = valid.append_column("record_type", pa.array([source.record_type] * valid.num_rows, pa.string()))
@@ -455,12 +464,14 @@ def import_file(*, source: RecordSource, data: bytes, file_name: str, actor=None
             imported = (_copy_insert if connection.vendor == "postgresql" else _bulk_insert)(valid, source, batch)
             return _record_imported(batch, imported, valid.num_rows - imported, counts, started, actor)
     except ImportRefused as exc:
-        batch.status, batch.message = ImportBatch.Status.REFUSED, str(exc)
+        batch.status, batch.message_code, batch.message_params = ImportBatch.Status.REFUSED, exc.code, exc.params
     except Exception as exc:  # noqa: BLE001  (recorded on the batch; nothing was imported)
-        batch.status, batch.message = ImportBatch.Status.FAILED, f"{exc.__class__.__name__}: {exc}"
+        batch.status, batch.message_code = ImportBatch.Status.FAILED, "failed"
+        batch.message_params = {"error": f"{exc.__class__.__name__}: {exc}"[:2000]}
     _finish(batch, started)
     audit_record(action="bigdata.import_refused", obj=batch, actor=actor,
-                 after={"source": source.code, "file": batch.file_name, "message": batch.message[:300]})
+                 after={"source": source.code, "file": batch.file_name, "message_code": batch.message_code,
+                        "message_params": batch.message_params})
     return batch
 
 
@@ -647,7 +658,7 @@ def _import_pipelined(slices, source, batch, accept_partial, actor, started, *, 
         return None
     except _Refused:  # the rejected rows are stored after the rollback, for the report
         _store_rejected_parts(batch, rejected_parts)
-        raise ImportRefused(_refused_whole_message(batch.rows_rejected)) from None
+        raise _refused_whole(batch.rows_rejected) from None
 
 
 def _reserve_ids(cursor, n) -> int:
@@ -669,7 +680,7 @@ def _store_rejected_parts(batch, parts):
             continue
         raw = part.take(pa.array(positions)).to_pylist()
         RejectedRow.objects.bulk_create([
-            RejectedRow(batch=batch, row_number=lo + int(pos) + 2, reason=REASONS[reasons[pos]],
+            RejectedRow(batch=batch, row_number=lo + int(pos) + 2, code=REJECTION_CODES[reasons[pos]],
                         raw={k: str(v)[:200] for k, v in values.items()})
             for pos, values in zip(positions, raw, strict=True)], batch_size=2000)
         stored += len(positions)
@@ -685,7 +696,7 @@ def _store_rejected(batch, table, reasons, rejected):
     # Row numbers as the office sees them in a spreadsheet: the header is row 1.
     positions = np.flatnonzero(rejected)[:MAX_REJECTED_STORED]
     raw = table.take(pa.array(positions)).to_pylist()
-    rows = [RejectedRow(batch=batch, row_number=int(pos) + 2, reason=REASONS[reasons[pos]],
+    rows = [RejectedRow(batch=batch, row_number=int(pos) + 2, code=REJECTION_CODES[reasons[pos]],
                         raw={k: str(v)[:200] for k, v in values.items()})
             for pos, values in zip(positions, raw, strict=True)]
     RejectedRow.objects.bulk_create(rows, batch_size=2000)

@@ -4,11 +4,15 @@
 that screening runs as set-based SQL (see screening.py), never as a Python loop per record.
 """
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from award_portal.i18n import localized
+
+from .messages import rejection_reason, render_message
 
 
 class Family(models.TextChoices):
@@ -45,7 +49,8 @@ FAMILY_OF = {
 
 
 class Severity(models.IntegerChoices):
-    """DOMAIN.md §5 severity model."""
+    """The severity model of docs/domain.md, "Severity of public records" (derived at import:
+    importer.severity)."""
 
     INFO = 0, _("Information")
     LOW = 1, _("Low")
@@ -95,6 +100,10 @@ class ImportBatch(models.Model):
     matched_by_code = models.PositiveIntegerField(default=0)
     matched_by_name = models.PositiveIntegerField(default=0)
     unmatched = models.PositiveIntegerField(default=0)
+    # Why a file was refused or failed, as a code of messages.py and its parameters, translated
+    # when shown; `message` holds only the text of batches recorded before codes existed.
+    message_code = models.CharField(max_length=32, blank=True)
+    message_params = models.JSONField(default=dict, blank=True)
     message = models.TextField(blank=True)
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+")
@@ -110,18 +119,29 @@ class ImportBatch(models.Model):
     def __str__(self):
         return f"{self.source.code} {self.file_name}"
 
+    @property
+    def message_text(self) -> str:
+        return render_message(self.message_code, self.message_params, self.message)
+
 
 class RejectedRow(models.Model):
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rejected_rows")
     row_number = models.PositiveIntegerField(_("row"))
-    reason = models.CharField(_("reason"), max_length=300)
+    # A code of messages.REJECTION_REASONS, translated when shown; `reason` holds only the text
+    # of rows recorded before codes existed (migration 0008 converted the known ones).
+    code = models.CharField(_("reason code"), max_length=32, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
     raw = models.JSONField(default=dict)
 
     class Meta:
         ordering = ["batch", "row_number"]
 
     def __str__(self):
-        return f"{self.batch_id} row {self.row_number}: {self.reason}"
+        return f"{self.batch_id} row {self.row_number}: {self.code or self.reason}"
+
+    @property
+    def reason_text(self) -> str:
+        return rejection_reason(self.code, self.reason)
 
 
 class PublicRecord(models.Model):
@@ -185,15 +205,38 @@ class BilingualDescription(models.Model):
 
 
 class ScreeningRule(BilingualDescription):
-    """A screening condition of a program, as data: which records, in which window, count as what."""
+    """A screening condition of a program, as data: which records, in which window, count as what.
+
+    A rule of kind "records" flags an organisation with at least `min_count` records of its
+    record type meeting every condition (window, still listed, severity, grades, amount). Its
+    grades match a record's whole grade, or with `grade_contains` a part of it (a penalty's
+    category may list several: "罚款、责令停产停业"); with `grade_or_amount` a record meets the
+    rule by one of the grades or by the amount, else it needs both.
+
+    A rule of kind "key_figures" compares the key figures an organisation declared in its latest
+    application to the program (not a draft, not withdrawn) with third-party records of its
+    record type for the same year (key_figures.py): `figures` maps each declared figure to the indicator names (record titles) that
+    report it, and a difference beyond `tolerance_pct` of the recorded value is a mismatch.
+    """
 
     class Outcome(models.TextChoices):
         DISQUALIFYING = "disqualifying", _("Disqualifying")
         WARNING = "warning", _("Warning")
 
+    class Kind(models.TextChoices):
+        RECORDS = "records", _("Records meeting conditions")
+        KEY_FIGURES = "key_figures", _("Declared key figures contradicted by records")
+
+    #: The application's key figures a key-figures rule may compare (applications.KeyFigure).
+    FIGURES = ("revenue_10k", "profit_10k", "tax_10k", "employees")
+
     program = models.ForeignKey("applications.AwardProgram", on_delete=models.CASCADE,
                                 related_name="screening_rules")
     code = models.SlugField(_("code"), max_length=64)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.RECORDS)
+    articles = models.JSONField(
+        _("articles applied"), default=list, blank=True,
+        help_text=_("Article keys such as \"bj2020:art14.5\" (document code, then the article)."))
     record_type = models.CharField(_("record type"), max_length=24, choices=RecordType.choices)
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
     window_years = models.PositiveSmallIntegerField(_("window (years before the reference date)"), null=True,
@@ -201,9 +244,14 @@ class ScreeningRule(BilingualDescription):
     only_current = models.BooleanField(_("only entries still listed on the reference date"), default=False)
     min_severity = models.SmallIntegerField(_("minimum severity"), choices=Severity.choices, default=Severity.INFO)
     grades = models.JSONField(_("grades / results (empty: any)"), default=list, blank=True)
+    grade_contains = models.BooleanField(_("a grade may be part of the record's grade"), default=False)
     amount_min_10k = models.DecimalField(_("minimum amount (10k yuan)"), max_digits=14, decimal_places=2,
                                          null=True, blank=True)
+    grade_or_amount = models.BooleanField(_("a record meets the rule by its grade or by its amount"), default=False)
     min_count = models.PositiveSmallIntegerField(_("minimum number of records"), default=1)
+    figures = models.JSONField(_("declared figure → indicator names in the records"), default=dict, blank=True)
+    tolerance_pct = models.DecimalField(_("tolerated difference (%)"), max_digits=5, decimal_places=2, null=True,
+                                        blank=True)
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -211,6 +259,42 @@ class ScreeningRule(BilingualDescription):
         constraints = [models.UniqueConstraint(fields=["program", "code"], name="screening_rule_code_unique")]
         verbose_name = _("screening rule")
         verbose_name_plural = _("screening rules")
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        problems = rule_problems(self)
+        if problems:
+            raise ValidationError(problems)
+
+
+def rule_problems(rule) -> list[str]:
+    """What makes a rule unusable (checked when fixtures load and in the admin)."""
+    problems = []
+    if rule.grade_contains and any(not isinstance(g, str) or not g or "%" in g or "_" in g
+                                   for g in rule.grades or []):
+        problems.append(_("Grades matched as a part may be neither empty nor hold a LIKE wildcard (percent sign, "
+                          "underscore)."))
+    if rule.grade_or_amount and (not rule.grades or rule.amount_min_10k is None):
+        problems.append(_("\"Grade or amount\" needs both grades and a minimum amount."))
+    if rule.kind == ScreeningRule.Kind.KEY_FIGURES:
+        figures = rule.figures if isinstance(rule.figures, dict) else {}
+        if not figures or set(figures) - set(ScreeningRule.FIGURES) or not all(
+                isinstance(names, list) and names and all(isinstance(n, str) and n for n in names)
+                for names in figures.values()):
+            problems.append(_("A key-figures rule maps declared figures (%(figures)s) to lists of indicator "
+                              "names.") % {"figures": ", ".join(ScreeningRule.FIGURES)})
+        if rule.tolerance_pct is None or rule.tolerance_pct < 0:
+            problems.append(_("A key-figures rule needs a tolerated difference (zero or more percent)."))
+    if not isinstance(rule.articles, list) or not all(isinstance(a, str) and ARTICLE_KEY.match(a)
+                                                      for a in rule.articles or []):
+        problems.append(_("Article keys look like \"bj2020:art14.5\"."))
+    return problems
+
+
+#: `<doc>:<article>`: bj2020 (Beijing measures, 2020 draft), bj2016 (Beijing 2nd-edition notice),
+#: hz2025 (Hangzhou measures), ah2010 (Anhui measures), lf (the Langfang example).
+ARTICLE_KEY = re.compile(r"^(bj2020|bj2016|hz2025|ah2010|lf):[a-z0-9][a-z0-9.\-]*$")
 
 
 class EvaluationProfile(models.Model):
@@ -256,6 +340,9 @@ class Run(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     seconds = models.FloatField(null=True, blank=True)
+    # As on ImportBatch: a code of messages.py and its parameters; `message` for older runs.
+    message_code = models.CharField(max_length=32, blank=True)
+    message_params = models.JSONField(default=dict, blank=True)
     message = models.TextField(blank=True)
 
     class Meta:
@@ -266,6 +353,10 @@ class Run(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.program.code} v{self.version}"
+
+    @property
+    def message_text(self) -> str:
+        return render_message(self.message_code, self.message_params, self.message)
 
     @property
     def progress(self) -> int:
@@ -354,6 +445,40 @@ class FlagEvidence(models.Model):
         return f"{self.flag_id} ← {self.record_id}"
 
 
+class FigureMismatch(models.Model):
+    """Evidence of a key-figures flag: a figure an application declared for a year beside the
+    value a third-party record gives for it (the record is also in the flag's evidence)."""
+
+    flag = models.ForeignKey(Flag, on_delete=models.CASCADE, related_name="figure_mismatches")
+    record = models.ForeignKey(PublicRecord, on_delete=models.CASCADE, related_name="+", db_constraint=False,
+                               db_index=False)
+    application = models.ForeignKey("applications.Application", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    figure = models.CharField(_("figure"), max_length=16)
+    declared = models.DecimalField(_("declared"), max_digits=14, decimal_places=2)
+    recorded = models.DecimalField(_("third-party value"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["flag", "year", "figure", "record"]
+        constraints = [models.UniqueConstraint(fields=["flag", "record", "figure"], name="figure_mismatch_unique")]
+
+    def __str__(self):
+        return f"{self.flag_id} {self.year} {self.figure}: {self.declared} / {self.recorded}"
+
+    @property
+    def figure_label(self):
+        from applications.models import KeyFigure
+
+        return KeyFigure._meta.get_field(self.figure).verbose_name
+
+    @property
+    def difference_pct(self):
+        """The difference as a percentage of the third-party value (None when that is 0)."""
+        if not self.recorded:
+            return None
+        return round(100 * (self.declared - self.recorded) / abs(self.recorded), 1)
+
+
 class IndicatorScore(models.Model):
     """The big-data evaluation of one organisation in one evaluation run (0–100)."""
 
@@ -381,9 +506,11 @@ class RunRule(models.Model):
 
     run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="run_rules")
     rule = models.ForeignKey(ScreeningRule, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=16, default=ScreeningRule.Kind.RECORDS)
     record_type = models.CharField(max_length=24)
     outcome = models.CharField(max_length=16)
     grade = models.CharField(max_length=16, null=True)  # noqa: DJ001  (NULL: any grade)
+    grade_part = models.CharField(max_length=18, null=True)  # noqa: DJ001  (a LIKE pattern, NULL: none)
     since = models.DateField(null=True)
     only_current = models.BooleanField(default=False)
     min_severity = models.SmallIntegerField(default=0)

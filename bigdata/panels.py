@@ -1,11 +1,10 @@
-"""The big-data feedback shown next to an application (to the office, supervisors, the
-guidance group and the committee; the review app will show it to assigned experts)."""
+"""The big-data feedback shown next to an application: to whoever permissions.can_see_bigdata_panel
+allows (the readers of screening results, and experts assigned to the application)."""
 
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from award_portal.roles import Role, can_read_everything, has_role
-
+from . import permissions
 from .evaluation import bigdata_score
 from .models import Flag, PublicRecord, RecordType
 from .screening import latest_run
@@ -16,12 +15,8 @@ INDICATOR_LABELS = {
 }
 
 
-def can_see_bigdata(user) -> bool:
-    return can_read_everything(user) or has_role(user, Role.GUIDANCE, Role.COMMITTEE, Role.EXPERT)
-
-
 def bigdata_panel(application, user):
-    if not can_see_bigdata(user):
+    if not permissions.can_see_bigdata_panel(user, application):
         return None
     program = application.round.program
     org = application.organization
@@ -37,4 +32,5 @@ def bigdata_panel(application, user):
     return "bigdata/_application_panel.html", {
         "run": run, "flags": flags, "score": score, "components": components, "record_counts": counts,
         "organization": org,
-        "can_open": can_read_everything(user) or has_role(user, Role.GUIDANCE)}
+        "can_open_flags": permissions.can_read_screening(user),
+        "can_open_records": permissions.can_open_records(user, org)}

@@ -10,7 +10,12 @@ over (one UPDATE): a dismissed or confirmed flag keeps its decision in a re-run 
 appears in its evidence that the earlier flag did not have.
 
 The SQL is the same on PostgreSQL and SQLite: rules are resolved per run into `RunRule` rows
-(window as a date, one row per grade), so no date arithmetic or JSON happens in SQL.
+(window as a date, one row per grade, or per part of a grade as a LIKE pattern, one more for
+the amount when a rule is met by grade or amount), so no date arithmetic or JSON happens in SQL.
+The rows of one rule are alternatives: a record meeting two of them (a penalty both 吊销 and
+above the amount) is one hit, so such chunks collect distinct hits. Rules of kind "key_figures"
+compare applications' declared figures with records (key_figures.py) in the same chunk and
+transaction, with the same flags, evidence and carry-over.
 """
 
 import datetime
@@ -19,16 +24,17 @@ import time
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Max, Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.eligibility import add_years
 from applications.models import Organization
 from award_portal.audit import audit_record
-from award_portal.roles import is_office
 
-from .models import Flag, ImportBatch, RecordType, Run, RunChunk, RunRule
+from . import key_figures
+from .models import Flag, ImportBatch, RecordType, Run, RunChunk, RunRule, ScreeningRule
+from .permissions import can_decide, superseding_run
 
 # Evaluation chunks: organisation ranges (settings override).
 CHUNK_ORGS = int(getattr(settings, "BIGDATA_CHUNK_ORGS", 50_000))
@@ -42,6 +48,7 @@ SCREENING_CHUNK_ORGS = int(getattr(settings, "BIGDATA_SCREENING_CHUNK_ORGS", 1_0
 RULE_CONDITIONS = """
       AND r.source_id IN ({sources})
       AND (rr.grade IS NULL OR r.grade = rr.grade)
+      AND (rr.grade_part IS NULL OR r.grade LIKE rr.grade_part)
       AND (rr.since IS NULL OR r.occurred_on >= rr.since)
       AND r.occurred_on <= %(ref)s
       AND (NOT rr.only_current OR r.removed_on IS NULL OR r.removed_on > %(ref)s)
@@ -54,9 +61,9 @@ RULE_CONDITIONS = """
 # small table.
 HITS_SQL = """
     CREATE TEMP TABLE screening_hits AS
-    SELECT r.id AS record_id, r.organization_id, rr.rule_id, rr.outcome, rr.min_count, r.occurred_on
+    SELECT {distinct} r.id AS record_id, r.organization_id, rr.rule_id, rr.outcome, rr.min_count, r.occurred_on
     FROM bigdata_publicrecord r
-    JOIN bigdata_runrule rr ON rr.run_id = %(run)s AND rr.record_type = r.record_type
+    JOIN bigdata_runrule rr ON rr.run_id = %(run)s AND rr.record_type = r.record_type AND rr.kind = 'records'
     WHERE r.organization_id BETWEEN %(lo)s AND %(hi)s AND rr.record_type IN ({types})""" + RULE_CONDITIONS
 
 FLAGS_SQL = """
@@ -123,10 +130,6 @@ def org_ranges(chunk_orgs: int = CHUNK_ORGS) -> list[tuple[int, int]]:
     return ranges
 
 
-def next_version(kind, program) -> int:
-    return (Run.objects.filter(kind=kind, program=program).aggregate(v=Max("version"))["v"] or 0) + 1
-
-
 def type_groups(record_types, groups: int) -> list[list[str]]:
     """The record types in at most `groups` groups of about equal record counts (the largest
     type first into the lightest group), each group sorted."""
@@ -144,9 +147,14 @@ def type_groups(record_types, groups: int) -> list[list[str]]:
 @transaction.atomic
 def run_create(*, program, reference_date: datetime.date | None = None, actor=None,
                chunk_orgs: int | None = None, groups: int = SCREENING_TYPE_GROUPS, kind=Run.Kind.SCREENING) -> Run:
-    """Create a run, its resolved rules and its chunks (nothing is computed yet)."""
+    """Create a run, its resolved rules and its chunks (nothing is computed yet).
+
+    The program's latest run of the kind is locked first: a decision on one of its flags
+    (flag_decide locks the same row) is then either committed before the new run exists, so the
+    new run carries it over, or refused because the new run supersedes it."""
     reference_date = reference_date or timezone.localdate()
-    run = Run.objects.create(kind=kind, program=program, version=next_version(kind, program),
+    latest = Run.objects.select_for_update().filter(kind=kind, program=program).order_by("-version").first()
+    run = Run.objects.create(kind=kind, program=program, version=(latest.version if latest else 0) + 1,
                              reference_date=reference_date, started_by=actor)
     if kind == Run.Kind.SCREENING:
         rules = _resolve_rules(run, program, reference_date)
@@ -167,15 +175,26 @@ def run_create(*, program, reference_date: datetime.date | None = None, actor=No
     return run
 
 
-def _resolve_rules(run, program, reference_date):
+def _resolve_rules(run, program, reference_date) -> list[RunRule]:
     rows = []
     for rule in program.screening_rules.filter(active=True):
         since = add_years(reference_date, -rule.window_years) if rule.window_years else None
+        common = {"run": run, "rule": rule, "kind": rule.kind, "record_type": rule.record_type,
+                  "outcome": rule.outcome, "since": since, "only_current": rule.only_current,
+                  "min_severity": rule.min_severity, "min_count": rule.min_count}
+        if rule.kind == ScreeningRule.Kind.KEY_FIGURES:
+            rows.append(RunRule(**common))
+            continue
         for grade in (rule.grades or [None]):
-            rows.append(RunRule(run=run, rule=rule, record_type=rule.record_type, outcome=rule.outcome,
-                                grade=grade, since=since, only_current=rule.only_current,
-                                min_severity=rule.min_severity, amount_min=rule.amount_min_10k,
-                                min_count=rule.min_count))
+            # With grade_or_amount a grade row and the amount row are alternatives, else the
+            # amount is one more condition of every row.
+            amount_min = None if rule.grade_or_amount and grade is not None else rule.amount_min_10k
+            if grade is not None and rule.grade_contains:
+                rows.append(RunRule(**common, grade_part=f"%{grade}%", amount_min=amount_min))
+            else:
+                rows.append(RunRule(**common, grade=grade, amount_min=amount_min))
+        if rule.grade_or_amount and rule.grades:
+            rows.append(RunRule(**common, amount_min=rule.amount_min_10k))
     return rows
 
 
@@ -211,6 +230,16 @@ def types_sql(record_types) -> str:
     return ", ".join(f"'{t}'" for t in sorted(record_types)) or "NULL"
 
 
+def _overlapping(rows) -> bool:
+    """Whether a record may meet two rows of one rule (parts of grades, or grade or amount)."""
+    any_grade, some_grade = set(), set()
+    for row in rows:
+        if row["grade_part"] is not None:
+            return True
+        (any_grade if row["grade"] is None else some_grade).add(row["rule_id"])
+    return bool(any_grade & some_grade)
+
+
 def screen_chunk(*, chunk_id: int) -> int:
     """Compute one chunk (idempotent: a retry replaces what a failed attempt left)."""
     started = time.perf_counter()
@@ -224,23 +253,38 @@ def screen_chunk(*, chunk_id: int) -> int:
     params = {"run": run.pk, "lo": chunk.org_from, "hi": chunk.org_to, "ref": run.reference_date,
               "prev": prev.pk if prev else -1}
     record_types = chunk.record_types or sorted(set(run.run_rules.values_list("record_type", flat=True)))
-    types = types_sql(record_types)
-    chunk_rules = CHUNK_RULES_SQL.format(types=types)
-    sources = sources_sql(record_types)
+    chunk_rules = CHUNK_RULES_SQL.format(types=types_sql(record_types))
+    run_rules = list(run.run_rules.filter(record_type__in=record_types).values("rule_id", "kind", "record_type",
+                                                                               "grade", "grade_part"))
+    plain = [row for row in run_rules if row["kind"] == ScreeningRule.Kind.RECORDS]
+    plain_types = sorted({row["record_type"] for row in plain})
+    figure_rules = list(run.run_rules.filter(record_type__in=record_types, kind=ScreeningRule.Kind.KEY_FIGURES)
+                        .select_related("rule"))
+    figure_rule_ids = [r.rule_id for r in figure_rules]
     with transaction.atomic():
         # A redelivered task waits here for the first delivery and then finds the chunk done.
         if RunChunk.objects.select_for_update().get(pk=chunk.pk).status == RunChunk.Status.DONE:
             return 0
+        if figure_rules:
+            key_figures.clear(run, figure_rule_ids, chunk.org_from, chunk.org_to)
+        flags = 0
         with connection.cursor() as cursor:
             for sql in CLEAR_SQL:
                 cursor.execute(sql.format(chunk_rules=chunk_rules), params)
-            cursor.execute(HITS_SQL.format(sources=sources, types=types), params)
-            cursor.execute(FLAGS_SQL, params)
-            flags = cursor.rowcount
-            cursor.execute(EVIDENCE_SQL, params)
-            cursor.execute("DROP TABLE screening_hits")
-            if prev:
+            if plain:
+                cursor.execute(HITS_SQL.format(sources=sources_sql(plain_types), types=types_sql(plain_types),
+                                               distinct="DISTINCT" if _overlapping(plain) else ""), params)
+                cursor.execute(FLAGS_SQL, params)
+                flags = cursor.rowcount
+                cursor.execute(EVIDENCE_SQL, params)
+                cursor.execute("DROP TABLE screening_hits")
+        if figure_rules:
+            flags += key_figures.screen(run, figure_rules, chunk.org_from, chunk.org_to)
+        if prev:
+            with connection.cursor() as cursor:
                 cursor.execute(CARRY_OVER_SQL.format(chunk_rules=chunk_rules), params)
+            if figure_rules:
+                key_figures.reopen_changed(run, figure_rule_ids, chunk.org_from, chunk.org_to)
         RunChunk.objects.filter(pk=chunk.pk).update(status=RunChunk.Status.DONE, error="",
                                                     seconds=time.perf_counter() - started)
         Run.objects.filter(pk=run.pk).update(chunks_done=F("chunks_done") + 1, status=Run.Status.RUNNING)
@@ -257,13 +301,16 @@ def run_finish(*, run_id: int) -> Run:
     pending = list(run.chunks.exclude(status=RunChunk.Status.DONE).values_list("index", flat=True))
     run.finished_at = timezone.now()
     run.seconds = (run.finished_at - run.created_at).total_seconds()
+    run.message = ""
     if pending:
         run.status = Run.Status.FAILED
-        run.message = f"chunks not done: {pending}"
+        run.message_code, run.message_params = "chunks_not_done", {"chunks": pending}
     else:
         run.status = Run.Status.SUCCEEDED
+        run.message_code, run.message_params = "", {}
         run.flags_count = Flag.objects.filter(run=run).count() if run.kind == Run.Kind.SCREENING else 0
-    run.save(update_fields=["status", "message", "finished_at", "seconds", "flags_count"])
+    run.save(update_fields=["status", "message", "message_code", "message_params", "finished_at", "seconds",
+                            "flags_count"])
     audit_record(action=f"bigdata.{run.kind}_run_finished", obj=run, role="system",
                  after={"status": run.status, "flags": run.flags_count, "seconds": round(run.seconds, 3)})
     return run
@@ -271,8 +318,8 @@ def run_finish(*, run_id: int) -> Run:
 
 def latest_run(program, kind=Run.Kind.SCREENING, reference_date=None) -> Run | None:
     """The latest successful run of the program; with `reference_date`, the latest run screened
-    as of that date if there is one (a round screens as of its application deadline, DOMAIN §5),
-    else the latest run whatever its date."""
+    as of that date if there is one (a round screens as of its application deadline: docs/domain.md,
+    "Big-data screening"), else the latest run whatever its date."""
     runs = Run.objects.filter(program=program, kind=kind, status=Run.Status.SUCCEEDED).order_by("-version")
     if reference_date is not None:
         matching = runs.filter(reference_date=reference_date).first()
@@ -283,14 +330,28 @@ def latest_run(program, kind=Run.Kind.SCREENING, reference_date=None) -> Run | N
 
 @transaction.atomic
 def flag_decide(*, flag_id: int, decision: str, reason: str, actor) -> Flag:
-    """The office confirms or dismisses a flag with a written reason (audited)."""
-    if not is_office(actor):
+    """The office confirms or dismisses a flag with a written reason.
+
+    Side effects: the flag's decision fields; an audit event on the organisation. Locks the
+    flag's run (run_create locks the program's latest run before adding a newer one), then the
+    flag. Refused (ValidationError, code "superseded") for a flag of a run that a newer run of
+    the same program and kind has superseded: the newer run took the decisions over when it was
+    created, so one taken now on the old run would be lost (permissions.can_decide_flag)."""
+    if not can_decide(actor):
         raise PermissionDenied
     if decision not in (Flag.Decision.CONFIRMED, Flag.Decision.DISMISSED):
-        raise ValidationError(_("Unknown decision."))
+        raise ValidationError(_("Unknown decision."), code="invalid")
     if not (reason or "").strip():
-        raise ValidationError(_("Write the reason for the decision: it is recorded in the audit trail."))
-    flag = Flag.objects.select_for_update().select_related("rule", "organization").get(pk=flag_id)
+        raise ValidationError(_("Write the reason for the decision: it is recorded in the audit trail."),
+                              code="required")
+    run = Run.objects.select_for_update().get(pk=Flag.objects.values_list("run_id", flat=True).get(pk=flag_id))
+    flag = Flag.objects.select_for_update(of=("self",)).select_related("rule", "organization").get(pk=flag_id)
+    newer = superseding_run(run)
+    if newer is not None:
+        raise ValidationError(
+            _("This flag belongs to run %(version)s, which run %(newer)s has superseded: decide the flag in the "
+              "newest run (start a run as of the date you need if that one is not).") % {
+                "version": run.version, "newer": newer.version}, code="superseded")
     before = {"decision": flag.decision}
     flag.decision, flag.decision_reason = decision, reason.strip()
     flag.decided_by, flag.decided_at = actor, timezone.now()

@@ -1,15 +1,22 @@
-"""Office actions on big data: importing files and starting runs (both audited)."""
+"""Office actions on big data: importing files, starting and resuming runs (all audited).
+
+Deciding flags is screening.flag_decide. Who may do what: permissions.py.
+"""
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 
-from award_portal.roles import is_office
+from award_portal.audit import audit_record
 
 from . import importer, screening, tasks
 from .models import Run
+from .permissions import can_import, can_run
 
 
 def records_import(*, source, data: bytes, file_name: str, actor, accept_partial: bool = False):
-    if actor is not None and not is_office(actor):
+    """Import one file (importer.import_file: the batch, its rows, an audit event). `actor=None`
+    is a management command."""
+    if actor is not None and not can_import(actor):
         raise PermissionDenied
     return importer.import_file(source=source, data=data, file_name=file_name, actor=actor,
                                 accept_partial=accept_partial)
@@ -17,8 +24,8 @@ def records_import(*, source, data: bytes, file_name: str, actor, accept_partial
 
 def run_start(*, program, actor, kind=Run.Kind.SCREENING, reference_date=None,
               chunk_orgs: int | None = None, groups: int = screening.SCREENING_TYPE_GROUPS) -> Run:
-    """Create a run and dispatch its chunks (a Celery chord; in-process when eager)."""
-    if actor is not None and not is_office(actor):
+    """Create a run (audited) and dispatch its chunks (a Celery chord; in-process when eager)."""
+    if actor is not None and not can_run(actor):
         raise PermissionDenied
     run = screening.run_create(program=program, reference_date=reference_date, actor=actor, kind=kind,
                                chunk_orgs=chunk_orgs, groups=groups)
@@ -28,10 +35,17 @@ def run_start(*, program, actor, kind=Run.Kind.SCREENING, reference_date=None,
 
 
 def run_resume(*, run_id: int, actor) -> Run:
-    """Re-dispatch the chunks of a run that did not finish (failed or interrupted)."""
-    if not is_office(actor):
+    """Re-dispatch the chunks of a run that did not finish (failed or interrupted).
+
+    Side effects: an audit event (committed before the chunks are dispatched), the chunks' tasks.
+    Raises Run.DoesNotExist for an unknown run."""
+    if not can_run(actor):
         raise PermissionDenied
-    run = Run.objects.get(pk=run_id)
+    with transaction.atomic():
+        run = Run.objects.select_for_update().get(pk=run_id)
+        audit_record(action=f"bigdata.{run.kind}_run_resumed", obj=run, actor=actor,
+                     before={"status": run.status, "chunks_done": run.chunks_done},
+                     after={"chunks_pending": run.chunks_total - run.chunks_done})
     tasks.run_dispatch(run)
     run.refresh_from_db()
     return run

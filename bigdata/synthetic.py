@@ -18,7 +18,8 @@ date): one ``numpy.random.Generator(PCG64(seed))`` is drawn from in a fixed orde
 Disqualification relative to the reference date R (the four rule-like reasons):
 
 * ``dishonesty_current``: a 严重失信主体名单 entry that is still listed (移出日期 empty);
-* ``major_accident_3y``: an accident graded 较大, 重大 or 特别重大 within the 3 years before R;
+* ``major_accident_3y``: an accident graded 重大 or 特别重大 within the 3 years before R (a 较大
+  accident only warns: docs/domain.md, "Severity of public records");
 * ``failed_spot_check_3y``: a spot check with the result 不合格 within the 3 years before R;
 * ``tax_violation_3y``: a 重大税收违法失信主体 record published within the 3 years before R.
 
@@ -121,7 +122,7 @@ ACCIDENT_TYPES = ["物体打击", "车辆伤害", "机械伤害", "起重伤害"
                   "透水", "放炮", "火药爆炸", "瓦斯爆炸", "锅炉爆炸", "容器爆炸", "其它爆炸", "中毒和窒息", "其它伤害"]
 ACCIDENT_TYPE_P = np.array([8, 10, 14, 6, 6, 2, 3, 10, 16, 6, 0.5, 0.5, 0.3, 0.2, 0.2, 0.5, 1, 1, 6, 8.8]) / 100
 ACCIDENT_OLD_GRADE_P = [0.85, 0.12, 0.027, 0.003]
-ACCIDENT_MAJOR_GRADE_P = [0.0, 0.75, 0.22, 0.03]
+ACCIDENT_MAJOR_GRADE_P = [0.0, 0.0, 0.85, 0.15]
 COMPLAINT_TOPICS = ["质量", "售后服务", "合同", "价格", "虚假宣传", "安全", "计量", "假冒", "人格尊严"]
 COMPLAINT_TOPIC_P = [0.32, 0.25, 0.15, 0.10, 0.08, 0.04, 0.03, 0.02, 0.01]
 MEDIA_PHRASES = [
@@ -724,7 +725,7 @@ def _deaths(rng, grade):
 
 
 def _gen_accident(ctx: Ctx, org, inject):
-    """Background within the window: 一般 with no deaths. Older: any grade. Injected: 较大 or worse."""
+    """Background within the window: 一般 with no deaths. Older: any grade. Injected: 重大 or worse."""
     rng, n = ctx.rng, len(org)
     day = ctx.recent_days(org)
     day[inject] = ctx.window_days(org[inject])

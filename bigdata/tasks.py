@@ -34,7 +34,7 @@ def run_dispatch(run: Run):
     if run.kind == Run.Kind.SCREENING:
         screening.rematch_records()
     chunk_ids = list(run.chunks.exclude(status=RunChunk.Status.DONE).values_list("id", flat=True))
-    Run.objects.filter(pk=run.pk).update(status=Run.Status.RUNNING, message="")
+    Run.objects.filter(pk=run.pk).update(status=Run.Status.RUNNING, message="", message_code="", message_params={})
     if settings.CELERY_TASK_ALWAYS_EAGER:
         for chunk_id in chunk_ids:
             run_chunk_task.apply(kwargs={"chunk_id": chunk_id})

@@ -75,5 +75,5 @@ def import_rows(code, rows, *, actor=None, accept_partial=False, file_name=None)
     src = source(code)
     batch = import_bytes(src, record_file(src, rows), file_name or f"{code}.csv", actor=actor,
                          accept_partial=accept_partial)
-    assert batch.status == "imported", (batch.message, list(batch.rejected_rows.values_list("row_number", "reason")))
+    assert batch.status == "imported", (batch.message_text, list(batch.rejected_rows.values_list("row_number", "code")))
     return batch

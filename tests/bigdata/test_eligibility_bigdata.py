@@ -196,7 +196,7 @@ def test_evaluation_run_scores_the_records_inside_the_window(beijing, office):
 
     run = run_start(program=beijing, actor=office, reference_date=REF, kind=Run.Kind.EVALUATION)
 
-    assert run.status == Run.Status.SUCCEEDED, run.message
+    assert run.status == Run.Status.SUCCEEDED, run.message_text
     score = IndicatorScore.objects.get(run=run, organization=org)
     # complaints 3 in 3 years → 90; spot checks 1 of 2 failed → 50; no media → 70; 1 penalty with
     # 5 (10k yuan) → 75; best rating AA → 95. Weights 0.25/0.25/0.15/0.2/0.15.

@@ -63,23 +63,24 @@ def malformed_file(org, other):
     return record_file(source("gov-penalty"), rows)
 
 
+# Reasons are stored as codes and translated when shown (test_import_report_languages.py).
 EXPECTED_REPORT = [
-    (3, "统一社会信用代码校验位错误"),
-    (4, "统一社会信用代码应为18位"),
-    (5, "统一社会信用代码含有不允许的字符（不使用I、O、S、V、Z）"),
-    (6, "日期无法识别（应为YYYY-MM-DD）"),
-    (7, "日期无法识别（应为YYYY-MM-DD）"),
-    (8, "金额不是有效的非负数字"),
-    (9, "记录编号在文件中重复"),
-    (11, "移出/截止日期无法识别（应为YYYY-MM-DD）"),
-    (12, "缺少主体名称"),
-    (13, "缺少记录编号"),
-    (14, "金额不是有效的非负数字"),
+    (3, "code_check_digit"),
+    (4, "code_length"),
+    (5, "code_character"),
+    (6, "bad_date"),
+    (7, "bad_date"),
+    (8, "bad_amount"),
+    (9, "duplicate_id"),
+    (11, "bad_removed_on"),
+    (12, "missing_name"),
+    (13, "missing_id"),
+    (14, "bad_amount"),
 ]
 
 
 def report(batch):
-    return list(batch.rejected_rows.order_by("row_number").values_list("row_number", "reason"))
+    return list(batch.rejected_rows.order_by("row_number").values_list("row_number", "code"))
 
 
 # --- Row-level report, all or nothing ---------------------------------------------------------
@@ -94,7 +95,7 @@ def test_malformed_file_is_refused_whole_with_a_row_level_report(make_user):
     assert (batch.status, batch.rows_total, batch.rows_rejected, batch.rows_imported) == (
         ImportBatch.Status.REFUSED, 13, 11, 0)
     assert report(batch) == EXPECTED_REPORT
-    assert "整份文件未导入" in batch.message
+    assert (batch.message_code, batch.message_params) == ("rows_rejected", {"n": 11})
     assert PublicRecord.objects.count() == 0
     assert batch.rejected_rows.get(row_number=6).raw["occurred_on"] == "2024-13-01"
     assert [e.action for e in audit_events_for(batch)] == ["bigdata.import_refused"]
@@ -113,9 +114,9 @@ def test_accept_partial_imports_the_valid_rows_and_reports_the_others():
 
 
 @pytest.mark.parametrize(("field", "value", "reason"), [
-    ("occurred_on", "2023-02-29", "日期无法识别（应为YYYY-MM-DD）"),
-    ("occurred_on", "2024-04-31", "日期无法识别（应为YYYY-MM-DD）"),
-    ("removed_on", "2024-02-30", "移出/截止日期无法识别（应为YYYY-MM-DD）"),
+    ("occurred_on", "2023-02-29", "bad_date"),
+    ("occurred_on", "2024-04-31", "bad_date"),
+    ("removed_on", "2024-02-30", "bad_removed_on"),
 ])
 def test_impossible_calendar_dates_are_rejected(field, value, reason):
     org = make_org()
@@ -133,8 +134,9 @@ def test_missing_required_columns_refuse_the_file_naming_them():
 
     batch = import_bytes(source("gov-penalty"), data, "缺列.csv")
 
-    assert (batch.status, batch.message, batch.rows_rejected) == (
-        ImportBatch.Status.REFUSED, "文件缺少必需的列：统一社会信用代码、处罚决定日期。", 0)
+    assert (batch.status, batch.message_code, batch.message_params, batch.rows_rejected) == (
+        ImportBatch.Status.REFUSED, "missing_columns", {"columns": ["统一社会信用代码", "处罚决定日期"]}, 0)
+    assert batch.message_text == "文件缺少必需的列：统一社会信用代码、处罚决定日期。"
     assert PublicRecord.objects.count() == RejectedRow.objects.count() == 0
 
 
@@ -170,8 +172,8 @@ def test_a_database_failure_during_the_insert_imports_nothing(monkeypatch, inser
     batch = import_bytes(source("gov-penalty"), record_file(source("gov-penalty"), [penalty(o) for o in orgs]),
                          "处罚.csv")
 
-    assert (batch.status, batch.message, batch.rows_imported) == (
-        ImportBatch.Status.FAILED, "RuntimeError: connection to server lost", 0)
+    assert (batch.status, batch.message_code, batch.message_params, batch.rows_imported) == (
+        ImportBatch.Status.FAILED, "failed", {"error": "RuntimeError: connection to server lost"}, 0)
     assert PublicRecord.objects.count() == before
     assert ImportBatch.objects.filter(file_name="处罚.csv").get().status == ImportBatch.Status.FAILED
 
@@ -211,7 +213,8 @@ def test_file_in_neither_utf8_nor_gbk_is_refused_naming_the_line():
     batch = import_bytes(source("gov-penalty"), data, "乱码.csv")
 
     assert batch.status == ImportBatch.Status.REFUSED
-    assert batch.message.startswith("文件编码无法识别：第4行"), batch.message
+    assert (batch.message_code, batch.message_params) == ("unknown_encoding", {"line": 4})
+    assert batch.message_text.startswith("文件编码无法识别：第4行"), batch.message_text
     assert PublicRecord.objects.count() == 0
 
 
@@ -292,7 +295,7 @@ def test_several_imports_in_one_transaction():
     batches = [bigdata.importer.import_file(source=source("gov-penalty"), data=record_file(
         source("gov-penalty"), [penalty(org)]), file_name=f"{n}.csv") for n, org in enumerate(orgs)]
 
-    assert [(b.status, b.message) for b in batches] == [("imported", "")] * 3
+    assert [(b.status, b.message_code, b.message_text) for b in batches] == [("imported", "", "")] * 3
     assert PublicRecord.objects.count() == 3
 
 

@@ -120,7 +120,7 @@ def test_a_rejected_row_in_a_late_slice_is_reported_with_its_spreadsheet_row(sma
 
     refused = import_bytes(src, record_file(src, rows), "处罚.csv")
     assert (refused.status, refused.rows_total, refused.rows_imported) == (ImportBatch.Status.REFUSED, 200, 0)
-    assert list(refused.rejected_rows.values_list("row_number", "reason")) == [(172, "日期无法识别（应为YYYY-MM-DD）")]
+    assert list(refused.rejected_rows.values_list("row_number", "code")) == [(172, "bad_date")]
     assert not partition_exists(src) and not PublicRecord.objects.exists()
 
     partial = import_bytes(src, record_file(src, rows), "处罚.csv", accept_partial=True)
@@ -136,7 +136,7 @@ def test_an_id_repeated_across_slices_falls_back_to_the_whole_file(small_slices)
 
     refused = import_bytes(src, record_file(src, rows), "处罚.csv")
     assert refused.status == ImportBatch.Status.REFUSED
-    assert list(refused.rejected_rows.values_list("row_number", "reason")) == [(102, "记录编号在文件中重复")]
+    assert list(refused.rejected_rows.values_list("row_number", "code")) == [(102, "duplicate_id")]
     assert not PublicRecord.objects.exists()
 
     partial = import_bytes(src, record_file(src, rows), "处罚.csv", accept_partial=True)
@@ -163,7 +163,7 @@ def test_a_missing_column_refuses_a_streamed_file_and_leaves_no_partition():
     batch = import_bytes(src, data, "处罚.csv")
 
     assert batch.status == ImportBatch.Status.REFUSED
-    assert "缺少必需的列" in batch.message
+    assert batch.message_code == "missing_columns" and "缺少必需的列" in batch.message_text
     assert not partition_exists(src)
 
 
@@ -194,5 +194,5 @@ def test_a_copy_that_fails_mid_file_fails_the_import_and_leaves_nothing(small_sl
     batch = import_bytes(src, record_file(src, penalties(orgs, 300)), "处罚.csv")
 
     assert batch.status == ImportBatch.Status.FAILED
-    assert "field count" in batch.message
+    assert batch.message_code == "failed" and "field count" in batch.message_text
     assert not partition_exists(src) and not PublicRecord.objects.exists()

@@ -1,5 +1,6 @@
 """Every screening rule of the shipped fixtures on organisations just inside and just outside
-its window, listing period, grade, amount or count.
+its window, listing period, grade, amount or count (the key-figures rules: test_key_figures.py),
+and the articles every rule cites.
 
 Records arrive the way the office brings them: a small CSV under the source's Chinese headers,
 through the importer (which also derives each record's severity). Runs go through
@@ -9,11 +10,14 @@ through the importer (which also derives each record's severity). Runs go throug
 
 import datetime
 import json
+import re
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from applications.models import AwardProgram
+from bigdata import program_data
 from bigdata.models import Flag, PublicRecord, ScreeningRule, Severity
 from bigdata.program_data import FIXTURES
 from bigdata.services import run_start
@@ -59,14 +63,24 @@ SCENARIOS = {
         ("dishonest_removed_after", {"occurred_on": D(2022, 1, 5), "removed_on": AFTER_REF,
                                      "grade": "失信被执行人"}, True),
     ]),
+    # Only 重大 and 特别重大 disqualify (Hangzhou 三(二)4 "按国家有关规定认定", Anhui art. 14(3),
+    # Beijing art. 14(4)); a 较大 accident is a warning of its own rule.
     "major-accident-3y": ("accident", [
-        ("larger_and_major_inside", {"occurred_on": START_3Y, "grade": "较大", "deaths": "3", "title": "火灾"}, True),
-        ("larger_and_major_inside", {"occurred_on": D(2022, 5, 1), "grade": "重大", "deaths": "11",
-                                     "title": "坍塌"}, True),
-        ("larger_and_major_inside", {"occurred_on": D(2023, 1, 1), "grade": "一般", "deaths": "0"}, False),
+        ("major_inside", {"occurred_on": START_3Y, "grade": "重大", "deaths": "11", "title": "坍塌"}, True),
+        ("major_inside", {"occurred_on": D(2022, 5, 1), "grade": "较大", "deaths": "3", "title": "火灾"}, False),
+        ("major_inside", {"occurred_on": D(2023, 1, 1), "grade": "一般", "deaths": "0"}, False),
+        ("larger_only_inside", {"occurred_on": D(2023, 1, 1), "grade": "较大", "deaths": "9"}, False),
         ("general_inside", {"occurred_on": D(2023, 1, 1), "grade": "一般", "deaths": "0", "title": "机械伤害"}, False),
         ("major_a_day_too_early", {"occurred_on": BEFORE_3Y, "grade": "重大", "deaths": "12"}, False),
         ("very_major_on_reference", {"occurred_on": REF, "grade": "特别重大", "deaths": "30"}, True),
+    ]),
+    "larger-accident-3y": ("accident", [
+        ("larger_on_window_start", {"occurred_on": START_3Y, "grade": "较大", "deaths": "3", "title": "火灾"}, True),
+        ("larger_on_window_start", {"occurred_on": D(2023, 2, 1), "grade": "较大", "deaths": "0",
+                                    "title": "中毒和窒息"}, True),
+        ("major_only", {"occurred_on": D(2023, 1, 1), "grade": "重大", "deaths": "10"}, False),
+        ("general_with_deaths", {"occurred_on": D(2023, 1, 1), "grade": "一般", "deaths": "2"}, False),
+        ("larger_a_day_too_early", {"occurred_on": BEFORE_3Y, "grade": "较大", "deaths": "4"}, False),
     ]),
     "fatal-accident-3y": ("accident", [
         ("general_with_death", {"occurred_on": START_3Y, "grade": "一般", "deaths": "1", "title": "高处坠落"}, True),
@@ -79,6 +93,23 @@ SCENARIOS = {
         ("fine_of_9_99_wan", {"occurred_on": D(2023, 1, 1), "grade": "罚款", "amount_10k": "9.99"}, False),
         ("suspended_on_window_start", {"occurred_on": START_3Y, "grade": "责令停产停业"}, True),
         ("heavy_fine_too_early", {"occurred_on": BEFORE_3Y, "grade": "罚款", "amount_10k": "50"}, False),
+    ]),
+    # A serious illegal record (Beijing 2020 draft art. 14(5), 2nd-edition pre-screening; Hangzhou
+    # 三(二)4): a licence revoked, business suspended or closed by order (also inside a multi-valued
+    # category), or a fine of 100万元 (amount_min_10k 100) or more. One record meeting two of these
+    # is one piece of evidence.
+    "serious-violation-3y": ("gov-penalty", [
+        ("licence_revoked", {"occurred_on": START_3Y, "grade": "吊销许可证件"}, True),
+        ("licence_revoked", {"occurred_on": D(2023, 1, 1), "grade": "警告"}, False),
+        ("business_licence_revoked", {"occurred_on": D(2023, 1, 1), "grade": "吊销营业执照"}, True),
+        ("suspended_among_others", {"occurred_on": D(2023, 1, 1), "grade": "罚款、责令停产停业", "amount_10k": "5"}, True),
+        ("closed", {"occurred_on": REF, "grade": "责令关闭"}, True),
+        ("fine_of_100_wan", {"occurred_on": D(2023, 1, 1), "grade": "罚款", "amount_10k": "100"}, True),
+        ("fine_of_99_99_wan", {"occurred_on": D(2023, 1, 1), "grade": "罚款", "amount_10k": "99.99"}, False),
+        ("revoked_and_fined", {"occurred_on": D(2023, 3, 1), "grade": "吊销许可证件、罚款", "amount_10k": "300"}, True),
+        ("demoted", {"occurred_on": D(2023, 1, 1), "grade": "降低资质等级"}, False),
+        ("revoked_a_day_too_early", {"occurred_on": BEFORE_3Y, "grade": "吊销许可证件"}, False),
+        ("revoked_after_reference", {"occurred_on": AFTER_REF, "grade": "吊销许可证件"}, False),
     ]),
     "abnormal-operation-current": ("gov-abnormal", [
         ("still_listed", {"occurred_on": D(2023, 1, 1), "title": "未按规定期限公示年度报告"}, True),
@@ -112,10 +143,12 @@ def _shipped_rules():
     for path in sorted((FIXTURES / "screening").glob("*.json")):
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         for rule in data["rules"]:
-            yield data["program"], rule["code"]
+            yield data["program"], rule
 
 
-SHIPPED = list(_shipped_rules())
+SHIPPED_RULES = list(_shipped_rules())
+SHIPPED = [(program, rule["code"]) for program, rule in SHIPPED_RULES if rule.get("kind") != "key_figures"]
+KEY_FIGURE_RULES = {rule["code"] for _, rule in SHIPPED_RULES if rule.get("kind") == "key_figures"}
 
 
 def import_scenario(rule_code):
@@ -132,13 +165,16 @@ def import_scenario(rule_code):
     return orgs, expected
 
 
-def flags_of(run):
-    return {(f.organization_id, f.rule.code): set(f.records.values_list("id", flat=True))
-            for f in Flag.objects.filter(run=run).select_related("rule")}
+def flags_of(run, rule_code=None):
+    flags = Flag.objects.filter(run=run).select_related("rule")
+    if rule_code:
+        flags = flags.filter(rule__code=rule_code)
+    return {(f.organization_id, f.rule.code): set(f.records.values_list("id", flat=True)) for f in flags}
 
 
 def test_every_shipped_rule_has_a_boundary_scenario():
     assert {code for _, code in SHIPPED} == set(SCENARIOS)
+    assert KEY_FIGURE_RULES == {"key-figures-contradicted"}  # test_key_figures.py
     assert {program for program, _ in SHIPPED} == {"anhui", "beijing", "hangzhou", "langfang"}
 
 
@@ -148,15 +184,16 @@ def test_rule_flags_inside_its_bounds_and_not_outside(program_code, rule_code, o
     _, expected = import_scenario(rule_code)
     run = run_start(program=AwardProgram.objects.get(code=program_code), actor=office, reference_date=REF)
 
-    assert run.status == "succeeded", run.message
-    # Exactly the expected organisations, under this rule only, each with exactly its evidence.
-    assert flags_of(run) == expected
+    assert run.status == "succeeded", run.message_text
+    # Exactly the expected organisations, each with exactly its evidence. (Other rules may flag
+    # the same records: a revoked licence is also a heavy penalty.)
+    assert flags_of(run, rule_code) == expected
     rule = ScreeningRule.objects.get(program__code=program_code, code=rule_code)
-    for flag in Flag.objects.filter(run=run):
+    for flag in Flag.objects.filter(run=run, rule=rule):
         dates = sorted(flag.records.values_list("occurred_on", flat=True))
         assert (flag.outcome, flag.record_count, flag.first_on, flag.last_on, flag.decision) == (
             rule.outcome, len(dates), dates[0], dates[-1], Flag.Decision.PENDING)
-    assert run.flags_count == len(expected)
+    assert Flag.objects.filter(run=run, rule=rule).count() == len(expected)
 
 
 def test_tax_violation_flags_in_anhui_but_beijing_has_no_such_rule(office):
@@ -198,7 +235,104 @@ def test_rules_of_different_record_types_flag_the_same_organisation_separately(o
     ]
 
 
-# --- Severity derived at import (DOMAIN.md §5 severity model) ---------------------------------
+def test_a_revoked_licence_is_a_disqualifying_serious_violation_and_a_heavy_penalty_warning(office):
+    """Beijing 2020 draft art. 14(5) and the 2nd-edition pre-screening ("有严重违法记录…取消资格"):
+    the serious violation disqualifies (for the office to confirm); the heavy-penalty warning of
+    the same record stands beside it. A fine of 10万–100万 is only the warning."""
+    load_programs()
+    revoked, fined = make_org(), make_org()
+    import_rows("gov-penalty", [row_for(revoked, occurred_on=D(2023, 1, 1), grade="吊销许可证件"),
+                                row_for(fined, occurred_on=D(2023, 1, 1), grade="罚款", amount_10k="50")])
+
+    run = run_start(program=AwardProgram.objects.get(code="beijing"), actor=office, reference_date=REF)
+
+    assert sorted((f.organization_id, f.rule.code, f.outcome, f.decision) for f in Flag.objects.filter(run=run)) == [
+        (revoked.pk, "heavy-penalty-3y", "warning", "pending"),
+        (revoked.pk, "serious-violation-3y", "disqualifying", "pending"),
+        (fined.pk, "heavy-penalty-3y", "warning", "pending"),
+    ]
+
+
+def test_the_serious_violation_threshold_is_a_rule_parameter(office):
+    """The 100万元 of the definition is the rule's amount_min_10k: the office may change it."""
+    load_programs()
+    org = make_org()
+    import_rows("gov-penalty", [row_for(org, occurred_on=D(2023, 1, 1), grade="罚款", amount_10k="60")])
+    beijing = AwardProgram.objects.get(code="beijing")
+    ScreeningRule.objects.filter(program=beijing, code="serious-violation-3y").update(amount_min_10k=50)
+
+    run = run_start(program=beijing, actor=office, reference_date=REF)
+
+    assert flags_of(run, "serious-violation-3y") == {
+        (org.pk, "serious-violation-3y"): set(PublicRecord.objects.values_list("id", flat=True))}
+
+
+@pytest.mark.parametrize("program_code", ["anhui", "beijing", "hangzhou", "langfang"])
+def test_a_larger_accident_warns_and_only_a_major_one_disqualifies(program_code, office):
+    """Hangzhou 三(二)4 "无重大…事故(按国家有关规定认定)", Anhui art. 14(3), Beijing art. 14(4): the
+    accident grades of 国务院令第493号; a 较大 accident is for the office to weigh."""
+    load_programs()
+    larger, major = make_org(), make_org()
+    import_rows("accident", [row_for(larger, occurred_on=D(2023, 1, 1), grade="较大", deaths="5"),
+                             row_for(major, occurred_on=D(2023, 1, 1), grade="重大", deaths="12")])
+
+    run = run_start(program=AwardProgram.objects.get(code=program_code), actor=office, reference_date=REF)
+
+    assert sorted((f.organization_id, f.rule.code, f.outcome) for f in Flag.objects.filter(run=run)) == [
+        (larger.pk, "larger-accident-3y", "warning"), (major.pk, "major-accident-3y", "disqualifying")]
+    for code in ("major-accident-3y", "larger-accident-3y"):
+        rule = ScreeningRule.objects.get(program__code=program_code, code=code)
+        assert "较大" in rule.description_zh and "较大" in rule.description_en
+
+
+# --- The articles every rule applies ------------------------------------------------------------
+
+#: The documents each program's rules may cite (docs/domain.md lists the article keys).
+DOCUMENTS = {"beijing": {"bj2020", "bj2016"}, "hangzhou": {"hz2025"}, "anhui": {"ah2010"}, "langfang": {"lf"}}
+ARTICLE_KEY = re.compile(r"^(bj2020:art\d+(\.\d+)?|bj2016:(scope|prescreen|bigdata-review|monitoring|experts|supervision)"
+                         r"|hz2025:\d+\.\d+(\.\d+)?|ah2010:art\d+(\.\d+)?|lf:example)$")
+
+
+@pytest.mark.parametrize(("program_code", "rule"), SHIPPED_RULES, ids=[f"{p}-{r['code']}" for p, r in SHIPPED_RULES])
+def test_every_shipped_rule_cites_its_articles(program_code, rule):
+    """Every rule cites, as data, at least one article key of its own program's documents."""
+    assert rule.get("articles"), f"{program_code} {rule['code']} cites no article"
+    for key in rule["articles"]:
+        assert ARTICLE_KEY.match(key), key
+        assert key.split(":")[0] in DOCUMENTS[program_code], key
+
+
+def test_loaded_rules_carry_their_articles():
+    load_programs()
+
+    assert ScreeningRule.objects.get(program__code="beijing", code="serious-violation-3y").articles == [
+        "bj2020:art14.5", "bj2020:art17", "bj2016:prescreen"]
+    assert ScreeningRule.objects.get(program__code="hangzhou", code="major-accident-3y").articles == ["hz2025:3.2.4"]
+    assert ScreeningRule.objects.get(program__code="anhui", code="major-accident-3y").articles == ["ah2010:art14.3"]
+    assert not ScreeningRule.objects.filter(active=True, articles=[]).exists()
+
+
+@pytest.mark.parametrize(("change", "problem"), [
+    ({"articles": []}, "no article key"),
+    ({"articles": ["第十四条"]}, "Article keys"),
+    ({"grade_contains": True, "grades": ["吊%销"]}, "LIKE wildcard"),
+    ({"grade_or_amount": True, "grades": ["吊销"]}, "needs both grades and a minimum amount"),
+    ({"kind": "key_figures", "figures": {"assets_10k": ["资产总额"]}, "tolerance_pct": 10}, "maps declared figures"),
+    ({"kind": "key_figures", "figures": {"revenue_10k": ["营业收入"]}}, "tolerated difference"),
+])
+def test_a_fixture_rule_that_cannot_work_is_refused(tmp_path, change, problem):
+    load_programs()
+    rule = {"code": "broken", "record_type": "penalty", "outcome": "warning", "description_zh": "测试",
+            "source_article": "测试条款", "articles": ["bj2020:art14.5"], **change}
+    path = tmp_path / "beijing.json"
+    path.write_text(json.dumps({"program": "beijing", "rules": [rule]}, ensure_ascii=False), encoding="utf-8")
+
+    with translation.override("en"), pytest.raises(ValueError, match=re.escape(problem)):
+        program_data.screening_load(path)
+    assert not ScreeningRule.objects.filter(code="broken").exists()
+
+
+# --- Severity derived at import (docs/domain.md, "Severity of public records") ------------------
 
 SEVERITY_CASES = [
     ("gov-penalty", {"grade": "罚款", "amount_10k": "10"}, Severity.HIGH),
@@ -208,7 +342,10 @@ SEVERITY_CASES = [
     ("gov-dishonesty", {"grade": "统计严重失信企业"}, Severity.VETO),
     ("gov-dishonesty", {"grade": "统计严重失信企业", "removed_on": "2023-01-01"}, Severity.HIGH),
     ("tax-violation", {"title": "偷税"}, Severity.VETO),
-    ("accident", {"grade": "较大", "deaths": "3"}, Severity.VETO),
+    ("accident", {"grade": "特别重大", "deaths": "30"}, Severity.VETO),
+    ("accident", {"grade": "重大", "deaths": "10"}, Severity.VETO),
+    ("accident", {"grade": "较大", "deaths": "3"}, Severity.HIGH),  # for the office to weigh
+    ("accident", {"grade": "较大", "deaths": "0"}, Severity.HIGH),
     ("accident", {"grade": "一般", "deaths": "1"}, Severity.HIGH),
     ("accident", {"grade": "一般", "deaths": "0"}, Severity.MEDIUM),
     ("spot-check", {"grade": "不合格"}, Severity.HIGH),

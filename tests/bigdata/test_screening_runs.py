@@ -36,7 +36,7 @@ def listed(org, **fields):
 
 def screen(program, office, **kwargs):
     run = run_start(program=program, actor=office, reference_date=REF, **kwargs)
-    assert run.status == Run.Status.SUCCEEDED, run.message
+    assert run.status == Run.Status.SUCCEEDED, run.message_text
     return run
 
 
@@ -224,8 +224,9 @@ def test_failed_chunk_fails_the_run_naming_it_and_resume_completes_without_dupli
     failed = run_start(program=beijing, actor=office, reference_date=REF, chunk_orgs=2, groups=1)
 
     chunks = {c.index: c for c in failed.chunks.all()}
-    assert (failed.status, failed.message, failed.chunks_done, failed.chunks_total) == (
-        Run.Status.FAILED, "chunks not done: [1]", 2, 3)
+    assert (failed.status, failed.message_code, failed.message_params, failed.chunks_done, failed.chunks_total) == (
+        Run.Status.FAILED, "chunks_not_done", {"chunks": [1]}, 2, 3)
+    assert failed.message_text == "未完成的分块：1"
     assert [chunks[i].status for i in range(3)] == ["done", "failed", "done"]
     assert chunks[1].error == "DatabaseError: simulated: could not serialize access due to concurrent update"
     # The failed chunk (organisations 3 and 4) left nothing behind.
@@ -233,8 +234,8 @@ def test_failed_chunk_fails_the_run_naming_it_and_resume_completes_without_dupli
 
     resumed = run_resume(run_id=failed.pk, actor=office)
 
-    assert (resumed.status, resumed.message, resumed.chunks_done, resumed.progress, resumed.version) == (
-        Run.Status.SUCCEEDED, "", 3, 100, 1)
+    assert (resumed.status, resumed.message_code, resumed.message_text, resumed.chunks_done, resumed.progress,
+            resumed.version) == (Run.Status.SUCCEEDED, "", "", 3, 100, 1)
     assert set(resumed.chunks.values_list("status", flat=True)) == {"done"}
     clean = screen(beijing, office, chunk_orgs=2, groups=1)
     assert flag_rows(resumed) == flag_rows(clean)

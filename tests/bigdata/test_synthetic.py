@@ -64,7 +64,8 @@ def disqualified_from_files(out: Path, ref: dt.date) -> dict[str, set[str]]:
     add(dis.loc[removed.isna() | (removed > ref_ts), "统一社会信用代码"], "dishonesty_current")
     acc = read(out, "accident.csv")
     recent = pd.to_datetime(acc["事故发生日期"]) >= since
-    add(acc.loc[recent & acc["事故等级"].isin(["较大", "重大", "特别重大"]), "统一社会信用代码"], "major_accident_3y")
+    # Only 重大 and 特别重大 disqualify (Hangzhou 三(二)4, Anhui art. 14(3), Beijing art. 14(4)).
+    add(acc.loc[recent & acc["事故等级"].isin(["重大", "特别重大"]), "统一社会信用代码"], "major_accident_3y")
     spot = read(out, "spot-check.csv")
     recent = pd.to_datetime(spot["抽查日期"]) >= since
     add(spot.loc[recent & (spot["抽查结果"] == "不合格"), "统一社会信用代码"], "failed_spot_check_3y")

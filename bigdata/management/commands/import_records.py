@@ -25,10 +25,10 @@ class Command(BaseCommand):
                                 accept_partial=accept_partial)
             self.stdout.write(f"{path}: {batch.status} imported={batch.rows_imported} duplicates={batch.rows_duplicate} "
                               f"rejected={batch.rows_rejected} unmatched={batch.unmatched} {batch.seconds}s")
-            if batch.message:
-                self.stdout.write(f"  {batch.message}")
+            if batch.message_text:
+                self.stdout.write(f"  {batch.message_text}")
             for row in batch.rejected_rows.all()[:20]:
-                self.stdout.write(f"  row {row.row_number}: {row.reason}")
+                self.stdout.write(f"  row {row.row_number}: {row.reason_text}")
             failed |= batch.status != ImportBatch.Status.IMPORTED
         if failed:
             raise CommandError("some files were not imported")
