@@ -278,11 +278,11 @@ class ProgramArticle(models.Model):
     """
 
     class Status(models.TextChoices):
-        APPLIED = "applied", _("Applied by the portal")
+        APPLIED = "applied", _("Applied")
         PARTIAL = "partial", _("Partly applied")
-        NOT_YET = "not_yet", _("Not handled by the portal yet")
-        OFFICE = "office", _("Left to the office's judgement")
-        INFORMATIONAL = "informational", _("Nothing to apply (purpose, definitions, duties outside the portal)")
+        NOT_YET = "not_yet", _("Not handled yet")
+        OFFICE = "office", _("Left to the office")
+        INFORMATIONAL = "informational", _("Nothing to apply")
 
     program = models.ForeignKey(AwardProgram, on_delete=models.CASCADE, related_name="articles")
     key = models.CharField(_("key"), max_length=40, help_text=_("e.g. bj2020:art12.1"))
