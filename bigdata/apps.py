@@ -7,13 +7,15 @@ class BigdataConfig(AppConfig):
     verbose_name = _("Big data")
 
     def ready(self):
+        from applications.rules_register import register_provider
         from applications.selectors import DETAIL_PANELS
         from award_portal.navigation import register_nav
         from award_portal.roles import Role
 
-        from . import eligibility, panels
+        from . import eligibility, panels, rules_register
 
         eligibility.register()
+        register_provider(rules_register.screening_measures)
         if panels.bigdata_panel not in DETAIL_PANELS:
             DETAIL_PANELS.append(panels.bigdata_panel)
         # The roles of permissions.can_read_screening (the menu takes roles, not predicates).
