@@ -1,5 +1,5 @@
-"""The big-data pages and API per role: the office works, supervisors and the guidance group
-read, everybody else is refused, anonymous visitors are sent to the login page.
+"""The big-data pages and API at work: uploads, runs, decisions and what the pages show. Who may
+open or do what, for every role: test_bigdata_permissions.py.
 """
 
 import datetime
@@ -20,8 +20,6 @@ from .support import REF, import_rows, load_programs, record_file, row_for, sour
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
-OUTSIDERS = ["applicant", "expert", "recommender", "committee", None]
-READERS = ["supervisor", "guidance"]
 
 
 @pytest.fixture
@@ -43,16 +41,6 @@ def client_for(user):
     if user is not None:
         client.force_login(user)
     return client
-
-
-def read_urls(run, flag):
-    batch = ImportBatch.objects.first()
-    return ["/bigdata/", f"/bigdata/imports/{batch.pk}/", f"/bigdata/runs/{run.pk}/",
-            f"/bigdata/runs/{run.pk}/progress/", f"/bigdata/flags/{flag.pk}/",
-            f"/bigdata/organizations/{flag.organization_id}/"]
-
-
-API_READS = ["/api/bigdata/imports/", "/api/bigdata/runs/", "/api/bigdata/flags/"]
 
 
 def penalty_upload(org, name="处罚.csv"):
@@ -106,79 +94,21 @@ def test_a_refused_api_upload_answers_400_with_the_row_report(office):
         "source": "gov-penalty", "file": SimpleUploadedFile("坏.csv", data, content_type="text/csv")})
 
     assert response.status_code == 400
-    assert (response.json()["status"], response.json()["rejected_rows"]) == (
-        "refused", [{"row_number": 3, "reason": "日期无法识别（应为YYYY-MM-DD）"}])
+    assert (response.json()["status"], response.json()["message_code"], response.json()["rejected_rows"]) == (
+        "refused", "rows_rejected", [{"row_number": 3, "code": "bad_date", "reason": "日期无法识别（应为YYYY-MM-DD）"}])
+    assert response.json()["message"].startswith("1行未通过校验")
     assert PublicRecord.objects.count() == 0
 
 
-@pytest.mark.parametrize("role", OUTSIDERS + READERS)
-def test_only_the_office_uploads(make_user, role):
-    load_programs()
-    org = make_org()
-    client = client_for(make_user(role=role))
-
-    page = client.post("/bigdata/imports/", {"source": source("gov-penalty").pk, "file": penalty_upload(org)})
-    api = client.post("/api/bigdata/imports/", {"source": "gov-penalty", "file": penalty_upload(org)})
-
-    assert (page.status_code, api.status_code) == (403, 403)
-    assert ImportBatch.objects.count() == PublicRecord.objects.count() == 0
-
-
-# --- Reading ----------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("role", OUTSIDERS)
-def test_outsiders_are_refused_every_page_and_the_api(screened, make_user, role):
-    run, flag = screened
-    client = client_for(make_user(role=role))
-
-    assert {url: client.get(url).status_code for url in read_urls(run, flag) + API_READS} == {
-        url: 403 for url in read_urls(run, flag) + API_READS}
-
-
-@pytest.mark.parametrize("role", READERS + ["office"])
-def test_office_supervisors_and_guidance_read_every_page(screened, make_user, role):
-    run, flag = screened
-    client = client_for(make_user(role=role))
-
-    assert {url: client.get(url).status_code for url in read_urls(run, flag) + API_READS} == {
-        url: 200 for url in read_urls(run, flag) + API_READS}
-
-
-def test_anonymous_visitors_are_sent_to_the_login_page(screened):
-    run, flag = screened
-    client = Client()
-
-    for url in read_urls(run, flag):
-        response = client.get(url)
-        assert (response.status_code, response.url) == (302, f"/accounts/login/?next={url}")
-    assert {url: client.get(url).status_code for url in API_READS} == {url: 403 for url in API_READS}
-
-
-@pytest.mark.parametrize("role", READERS + OUTSIDERS)
-def test_readers_and_outsiders_cannot_start_runs_or_decide(screened, make_user, role):
-    run, flag = screened
-    client = client_for(make_user(role=role))
-    program = AwardProgram.objects.get(code="beijing")
-
-    responses = [
-        client.post("/bigdata/runs/", {"program": program.pk, "kind": "screening", "reference_date": "2024-06-30"}),
-        client.post(f"/bigdata/runs/{run.pk}/resume/"),
-        client.post(f"/bigdata/flags/{flag.pk}/decide/", {"decision": "dismissed", "reason": "不应由我决定"}),
-        client.post("/api/bigdata/runs/", {"program": "beijing"}),
-        client.post(f"/api/bigdata/flags/{flag.pk}/decide/", {"decision": "dismissed", "reason": "不应由我决定"}),
-    ]
-
-    assert [r.status_code for r in responses] == [403] * 5
-    flag.refresh_from_db()
-    assert (Run.objects.count(), flag.decision, flag.decision_reason) == (1, Flag.Decision.PENDING, "")
+# --- Runs and decisions -----------------------------------------------------------------------
 
 
 def test_office_starts_a_run_and_decides_through_the_api(screened, office):
-    run, flag = screened
+    _, old = screened
     client = client_for(office)
 
     started = client.post("/api/bigdata/runs/", {"program": "beijing", "reference_date": "2024-06-30"})
+    flag = Flag.objects.get(run__version=2)
     decided = client.post(f"/api/bigdata/flags/{flag.pk}/decide/", {"decision": "confirmed",
                                                                     "reason": "名单有效。"})
     no_reason = client.post(f"/api/bigdata/flags/{flag.pk}/decide/", {"decision": "dismissed", "reason": " "})
@@ -189,6 +119,7 @@ def test_office_starts_a_run_and_decides_through_the_api(screened, office):
     assert decided.status_code == 200
     assert (decided.json()["decision"], decided.json()["decision_reason"]) == ("confirmed", "名单有效。")
     assert [r["source_record_id"] for r in decided.json()["evidence"]] == ["DIS-77"]
+    assert decided.json()["articles"] == ["bj2020:art12.6", "bj2020:art17", "bj2016:prescreen"]
     assert no_reason.status_code == 400
     flag.refresh_from_db()
     assert (flag.decision, flag.decided_by) == (Flag.Decision.CONFIRMED, office)
@@ -199,16 +130,58 @@ def test_office_starts_a_run_and_decides_through_the_pages(screened, office):
     client = client_for(office)
     program = AwardProgram.objects.get(code="beijing")
 
-    started = client.post("/bigdata/runs/", {"program": program.pk, "kind": "screening",
-                                             "reference_date": "2024-06-30"})
     decided = client.post(f"/bigdata/flags/{flag.pk}/decide/", {"decision": "dismissed", "reason": "已信用修复。",
                                                                 "next": f"/bigdata/runs/{run.pk}/"})
+    started = client.post("/bigdata/runs/", {"program": program.pk, "kind": "screening",
+                                             "reference_date": "2024-06-30"})
 
     second = Run.objects.get(version=2)
     assert (started.status_code, started.url) == (302, f"/bigdata/runs/{second.pk}/")
     assert (decided.status_code, decided.url) == (302, f"/bigdata/runs/{run.pk}/")
     flag.refresh_from_db()
     assert (flag.decision, flag.decision_reason) == (Flag.Decision.DISMISSED, "已信用修复。")
+    assert Flag.objects.get(run=second).decision == Flag.Decision.DISMISSED  # carried over
+
+
+def test_deciding_a_superseded_flag_is_refused_on_the_page_and_by_the_api(screened, office):
+    """A newer run exists: the page hides the form and says where to decide; a posted decision
+    is refused with the message; the API answers 409 Conflict. Nothing changes."""
+    run, flag = screened
+    client = client_for(office)
+    client.post("/api/bigdata/runs/", {"program": "beijing", "reference_date": "2024-06-30"})
+    second = Run.objects.get(version=2)
+
+    page = client.get(f"/bigdata/flags/{flag.pk}/").content.decode()
+    posted = client.post(f"/bigdata/flags/{flag.pk}/decide/", {"decision": "dismissed", "reason": "已信用修复。"},
+                         follow=True)
+    api = client.post(f"/api/bigdata/flags/{flag.pk}/decide/", {"decision": "dismissed", "reason": "已信用修复。"})
+    run_page = client.get(f"/bigdata/runs/{run.pk}/").content.decode()
+
+    assert 'name="reason"' not in page and 'id="superseded"' in page and f"/bigdata/runs/{second.pk}/" in page
+    assert "已被第 2 次运行取代" in posted.content.decode()
+    assert (api.status_code, api.json()["code"]) == (409, "superseded")
+    assert api.json()["detail"][0].startswith("该风险标记属于第 1 次运行，已被第 2 次运行取代")
+    assert 'id="superseded"' in run_page
+    flag.refresh_from_db()
+    assert (flag.decision, flag.decision_reason) == (Flag.Decision.PENDING, "")
+    assert 'name="reason"' in client.get(f"/bigdata/flags/{Flag.objects.get(run=second).pk}/").content.decode()
+
+
+@pytest.mark.parametrize("url", ["/bigdata/runs/999999/resume/", "/bigdata/flags/999999/decide/"])
+def test_posting_to_something_that_does_not_exist_is_a_404(office, url):
+    assert client_for(office).post(url, {"decision": "dismissed", "reason": "x"}).status_code == 404
+
+
+@pytest.mark.parametrize("query", ["?run=abc", "?decision=maybe", "?outcome=fatal", "?run=-1"])
+def test_bad_flag_filters_are_a_400_not_a_500(screened, office, query):
+    assert client_for(office).get(f"/api/bigdata/flags/{query}").status_code == 400
+
+
+def test_bad_run_page_filters_are_ignored(screened, office):
+    run, flag = screened
+    page = client_for(office).get(f"/bigdata/runs/{run.pk}/?outcome=fatal&decision=maybe")
+
+    assert page.status_code == 200 and f'data-flag="{flag.pk}"' in page.content.decode()
 
 
 # --- What the pages show ----------------------------------------------------------------------

@@ -15,7 +15,6 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
-from django.utils import translation
 
 from applications.enums import ApplicationState
 from applications.models import AwardProgram, KeyFigure
@@ -178,8 +177,7 @@ def test_the_flag_page_and_the_api_show_declared_and_third_party_values(programs
     client = Client()
     client.force_login(office)
 
-    with translation.override("en"):
-        page = client.get(f"/bigdata/flags/{flag.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = client.get(f"/bigdata/flags/{flag.pk}/").content.decode()
     body = client.get(f"/api/bigdata/flags/{flag.pk}/").json()
 
     record = PublicRecord.objects.get(source_record_id="SLF-REV-22")

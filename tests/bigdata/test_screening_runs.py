@@ -7,10 +7,13 @@ evidence that the earlier flag did not have; then the flag waits for a decision 
 
 import datetime
 import random
+import threading
+import time
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, connections, transaction
+from django.utils import translation
 
 from applications import uscc
 from applications.models import AwardProgram
@@ -170,6 +173,125 @@ def test_a_decision_writes_an_audit_event(beijing, office):
          {"flag": flag.pk, "rule": "dishonesty-current", "decision": "dismissed", "reason": DISMISS_REASON})]
 
 
+# --- A superseded run's flags ------------------------------------------------------------------
+
+
+def test_a_flag_of_a_superseded_run_is_not_decided(beijing, office):
+    """A newer run of the program took the older run's decisions over when it was created; a
+    decision on the older run now would be lost, so it is refused with a message saying where
+    to decide, and nothing is written."""
+    org = make_org()
+    import_rows("gov-dishonesty", [listed(org)])
+    v1 = screen(beijing, office)
+    v2 = screen(beijing, office)
+    old = the_flag(v1, org)
+
+    messages = {}
+    for language in ("zh-hans", "en"):
+        with translation.override(language), pytest.raises(ValidationError) as refused:
+            flag_decide(flag_id=old.pk, decision="dismissed", reason=DISMISS_REASON, actor=office)
+        assert refused.value.code == "superseded"
+        messages[language] = refused.value.messages[0]
+
+    assert messages["zh-hans"].startswith("该风险标记属于第 1 次运行，已被第 2 次运行取代")
+    assert messages["en"].startswith("This flag belongs to run 1, which run 2 has superseded")
+    old.refresh_from_db()
+    assert (old.decision, old.decision_reason, old.decided_by) == (Flag.Decision.PENDING, "", None)
+    assert not audit_events_for(org).filter(action__startswith="bigdata.flag_").exists()
+    flag_decide(flag_id=the_flag(v2, org).pk, decision="dismissed", reason=DISMISS_REASON, actor=office)
+    assert the_flag(v2, org).decision == Flag.Decision.DISMISSED
+
+
+def test_a_failed_newer_run_supersedes_too_and_other_programs_and_kinds_do_not(beijing, office, monkeypatch):
+    org = make_org()
+    import_rows("gov-dishonesty", [listed(org)])
+    v1 = screen(beijing, office)
+    screen(AwardProgram.objects.get(code="anhui"), office)
+    run_start(program=beijing, actor=office, reference_date=REF, kind=Run.Kind.EVALUATION)
+
+    decided = flag_decide(flag_id=the_flag(v1, org).pk, decision="confirmed", reason="名单有效。", actor=office)
+    assert decided.decision == Flag.Decision.CONFIRMED
+
+    monkeypatch.setattr(screening, "connection", _FailingConnection(screening.connection, fail_on_call=1))
+    failed = run_start(program=beijing, actor=office, reference_date=REF)
+    assert failed.status == Run.Status.FAILED  # resumable: the office resumes it and decides there
+    with pytest.raises(ValidationError):
+        flag_decide(flag_id=the_flag(v1, org).pk, decision="dismissed", reason=DISMISS_REASON, actor=office)
+
+
+def _in_thread(work, hold: float = 0.0):
+    """Run `work()` in a transaction on a connection of its own, keep the transaction (and its
+    locks) `hold` seconds longer, and report through the returned (thread, started, result)."""
+    started, result = threading.Event(), {}
+
+    def body():
+        try:
+            with transaction.atomic():
+                result["value"] = work()
+                started.set()
+                time.sleep(hold)
+        except Exception as exc:  # noqa: BLE001  (handed to the test)
+            result["error"] = exc
+            started.set()
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=body)
+    thread.start()
+    return thread, started, result
+
+
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql",
+                                   reason="row locks need PostgreSQL: SQLite ignores select_for_update")
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_run_created_while_a_decision_is_open_waits_and_carries_it_over(make_user):
+    """flag_decide locks the flag's run; run_create locks the program's latest run before adding
+    a newer one, so it waits for the decision's commit and the new run carries the decision."""
+    load_programs()
+    beijing, office = AwardProgram.objects.get(code="beijing"), make_user(role="office")
+    org = make_org()
+    import_rows("gov-dishonesty", [listed(org)])
+    v1 = screen(beijing, office)
+    flag_id = the_flag(v1, org).pk
+
+    thread, started, result = _in_thread(lambda: flag_decide(flag_id=flag_id, decision="dismissed",
+                                                             reason=DISMISS_REASON, actor=office), hold=0.5)
+    started.wait(5)
+    v2 = screen(beijing, office)
+    thread.join(5)
+
+    assert "error" not in result, result
+    again = the_flag(v2, org)
+    assert (again.decision, again.carried_from_id) == (Flag.Decision.DISMISSED, flag_id)
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_decision_taken_while_a_newer_run_is_created_waits_and_is_refused(make_user):
+    """The other order: run_create holds the lock, the decision waits for its commit, then finds
+    the newer run and is refused instead of being lost."""
+    load_programs()
+    beijing, office = AwardProgram.objects.get(code="beijing"), make_user(role="office")
+    org = make_org()
+    import_rows("gov-dishonesty", [listed(org)])
+    v1 = screen(beijing, office)
+    flag_id = the_flag(v1, org).pk
+
+    thread, started, result = _in_thread(lambda: screening.run_create(program=beijing, reference_date=REF,
+                                                                      actor=office), hold=0.5)
+    started.wait(5)
+    with pytest.raises(ValidationError) as refused:
+        flag_decide(flag_id=flag_id, decision="dismissed", reason=DISMISS_REASON, actor=office)
+    thread.join(5)
+
+    assert "error" not in result, result
+    assert refused.value.code == "superseded"
+    assert Flag.objects.get(pk=flag_id).decision == Flag.Decision.PENDING
+
+
 # --- A failing chunk, and its resumption ------------------------------------------------------
 
 
@@ -234,6 +356,8 @@ def test_failed_chunk_fails_the_run_naming_it_and_resume_completes_without_dupli
 
     resumed = run_resume(run_id=failed.pk, actor=office)
 
+    assert [(e.action, e.actor, e.before) for e in audit_events_for(failed).filter(action__endswith="resumed")] == [
+        ("bigdata.screening_run_resumed", office, {"status": "failed", "chunks_done": 2})]
     assert (resumed.status, resumed.message_code, resumed.message_text, resumed.chunks_done, resumed.progress,
             resumed.version) == (Run.Status.SUCCEEDED, "", "", 3, 100, 1)
     assert set(resumed.chunks.values_list("status", flat=True)) == {"done"}
