@@ -63,7 +63,7 @@ def step_form(application, step, data=None, files=None):
     """The bound (or unbound) form of one step."""
     program = application.round.program
     if step == "basic":
-        return step_forms.BasicInfoForm(data, program=program)
+        return step_forms.BasicInfoForm(data, program=program, organization=application.organization)
     if step == "declarations":
         return step_forms.DeclarationsForm(data, program=program)
     if step == "figures":
