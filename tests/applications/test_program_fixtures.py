@@ -1,4 +1,4 @@
-"""The shipped award programs and criteria: they load, reload idempotently and reproduce the seeds."""
+"""The shipped award programs and criteria: they load, reload idempotently and reproduce their source documents (docs/sources)."""
 
 import json
 from decimal import Decimal
@@ -105,9 +105,9 @@ def test_gbt19580_2012_structure(programs):
     version.full_clean()
 
 
-# ------------------------------------------------------------------ the seeds' numbers
+# ------------------------------------------------------------------ the source documents' numbers
 
-def test_beijing_reproduces_the_seeds(programs):
+def test_beijing_reproduces_its_measures(programs):
     bj = programs["beijing"]
     assert bj.cycle == Cycle.BIENNIAL
     award, nomination = bj.tiers.order_by("rank")
@@ -142,7 +142,7 @@ def test_beijing_reproduces_the_seeds(programs):
         assert "第十四条" in declared[key]
 
 
-def test_hangzhou_reproduces_the_seeds(programs):
+def test_hangzhou_reproduces_its_measures(programs):
     hz = programs["hangzhou"]
     assert hz.cycle == Cycle.AS_APPROVED
     tiers = {t.code: t for t in hz.tiers.all()}
@@ -171,7 +171,7 @@ def test_hangzhou_reproduces_the_seeds(programs):
     assert {"quality_inspections_passed_3y", "no_major_accident_3y", "not_on_serious_dishonesty_list"} <= declared
 
 
-def test_anhui_reproduces_the_seeds(programs):
+def test_anhui_reproduces_its_measures(programs):
     ah = programs["anhui"]
     assert ah.cycle == Cycle.ANNUAL
     assert ah.score_floor == 600

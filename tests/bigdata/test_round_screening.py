@@ -1,4 +1,4 @@
-"""A round is screened as of its application deadline (DOMAIN §5): the office can start such a run
+"""A round is screened as of its application deadline (docs/domain.md, Big-data screening): the office can start such a run
 from the big-data page, and the eligibility rule prefers the run screened as of the round's date."""
 
 import datetime
