@@ -7,26 +7,31 @@ screening adds one), so this module never imports them.
 """
 
 import datetime
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from .enums import ENTERPRISE_FORMS, NON_LEGAL_PERSON_FORMS, PUBLIC_BODY_FORMS, LegalForm, RuleOutcome
-
-
-@dataclass(frozen=True)
-class Verdict:
-    outcome: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class RuleKind:
-    code: str
-    label: str
-    evaluate: Callable  # (EligibilityContext, params) -> Verdict
-    required_params: tuple = field(default_factory=tuple)
+from .enums import (
+    AWARDED_STATES,
+    ENTERPRISE_FORMS,
+    NON_LEGAL_PERSON_FORMS,
+    PUBLIC_BODY_FORMS,
+    ApplicationState,
+    LegalForm,
+)
+from .models import Application, Certification
+from .rule_kinds import (  # noqa: F401 (other apps register their kinds through this module)
+    RULE_KINDS,
+    RuleKind,
+    Verdict,
+    doubtful,
+    failed,
+    passed,
+    register_rule_kind,
+    rule_kind,
+)
+from .uscc import ORG_CATEGORIES
 
 
 @dataclass
@@ -47,38 +52,12 @@ class EligibilityContext:
         return self.application.round.program
 
 
-RULE_KINDS: dict[str, RuleKind] = {}
-
-
-def register_rule_kind(kind: RuleKind):
-    RULE_KINDS[kind.code] = kind
-
-
-def rule_kind(code, label, required_params=()):
-    def decorator(fn):
-        register_rule_kind(RuleKind(code, label, fn, tuple(required_params)))
-        return fn
-    return decorator
-
-
 def add_years(day: datetime.date, years: int) -> datetime.date:
     """The same calendar day `years` later; 29 February falls back to 28 February."""
     try:
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
-
-
-def passed(reason):
-    return Verdict(RuleOutcome.PASS, reason)
-
-
-def failed(reason):
-    return Verdict(RuleOutcome.FAIL, reason)
-
-
-def doubtful(reason):
-    return Verdict(RuleOutcome.NEEDS_REVIEW, reason)
 
 
 @rule_kind("registered_in_region", "Registered in the program's region", ["region_prefix"])
@@ -125,7 +104,6 @@ def credit_category(org) -> str:
 
 
 def _category_label(category) -> str:
-    from .uscc import ORG_CATEGORIES
 
     return ORG_CATEGORIES.get(category, "?")
 
@@ -203,7 +181,6 @@ def _certification_held(ctx, params):
     others = [c for c in valid if c.kind in review_kinds]
     if others:
         listed = "; ".join(f"{c.get_kind_display()} {c.number or '—'}" for c in others)
-        from .models import Certification
 
         required = "; ".join(str(Certification.Kind(k).label) if k in Certification.Kind.values else k
                              for k in sorted(kinds))
@@ -279,10 +256,7 @@ def _reapply_wait(ctx, params):
     """Beijing art. 4, Anhui art. 4. Only wins count: awards conferred (and awards revoked later)
     in a tier that bars re-application (Beijing: the award, not the nomination). Disqualified,
     withdrawn or merely proposed applications are not wins."""
-    from django.db.models import Q
 
-    from .enums import AWARDED_STATES, ApplicationState
-    from .models import Application
 
     program, current = ctx.program, ctx.round
     wins = (Application.objects

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from award_portal.i18n import localized
 
 from ..enums import Aggregation, Cycle, ItemType, NoticeStage, VotingMethod
+from ..rule_kinds import RULE_KINDS
 
 
 class BilingualName(models.Model):
@@ -260,8 +261,6 @@ class EligibilityRule(models.Model):
         return localized(self.description_zh, self.description_en)
 
     def clean(self):
-        from ..eligibility import RULE_KINDS
-
         kind = RULE_KINDS.get(self.kind)
         if kind is None:
             raise ValidationError({"kind": _("Unknown rule kind %(kind)s.") % {"kind": self.kind}})
