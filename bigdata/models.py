@@ -213,10 +213,19 @@ class ScreeningRule(BilingualDescription):
     category may list several: "罚款、责令停产停业"); with `grade_or_amount` a record meets the
     rule by one of the grades or by the amount, else it needs both.
 
+    The serious illegal record that disqualifies in Beijing (2020 draft art. 14(5) "其它严重违反
+    法律法规的不良记录", 2nd-edition pre-screening "有严重违法记录…取消资格") and Hangzhou (三(二)4
+    "无其他严重违法违规行为") is such a rule, "serious-violation-3y": a penalty within 3 years whose
+    category contains 吊销 (a licence revoked), 责令停产停业 or 责令关闭 (business suspended or
+    closed by order), or whose fine reaches amount_min_10k, shipped as 100 (100万元: the amount
+    from which the national tax-dishonesty list counts evasion as major, 国家税务总局令第54号; the
+    office may change it). 降低资质等级 and smaller fines stay the heavy-penalty warning.
+
     A rule of kind "key_figures" compares the key figures an organisation declared in its latest
     application to the program (not a draft, not withdrawn) with third-party records of its
-    record type for the same year (key_figures.py): `figures` maps each declared figure to the indicator names (record titles) that
-    report it, and a difference beyond `tolerance_pct` of the recorded value is a mismatch.
+    record type for the same year (key_figures.py): `figures` maps each declared figure to the
+    indicator names (record titles) that report it, and a difference beyond `tolerance_pct` of
+    the recorded value is a mismatch.
     """
 
     class Outcome(models.TextChoices):
@@ -498,7 +507,10 @@ class IndicatorScore(models.Model):
 
 
 class RunRule(models.Model):
-    """A screening rule as applied in one run: its window resolved to a date, one row per grade.
+    """A screening rule as applied in one run: its window resolved to a date, one row per grade
+    (or per part of a grade, as the LIKE pattern `grade_part`), one more row for the amount of a
+    rule met by grade or amount; the rows of a rule are alternatives. Key-figures rules have one
+    row of their kind, which the records statement leaves out (key_figures.py reads them).
 
     Typed rows the screening SQL joins against, so the same statement runs on PostgreSQL and
     SQLite without date arithmetic or JSON in SQL.
