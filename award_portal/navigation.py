@@ -1,5 +1,6 @@
-"""The menu each role sees. One list, filtered by the same role predicates the views use."""
+"""The menu each role sees. One list, filtered by the same predicates the views use."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
@@ -14,6 +15,8 @@ class NavItem:
     url_name: str
     roles: frozenset  # empty = everyone, including anonymous visitors
     order: int = 50
+    #: The page's own permission predicate (user -> bool); when given, it decides instead of roles.
+    visible: Callable | None = None
 
 
 PUBLIC = frozenset()
@@ -21,9 +24,10 @@ PUBLIC = frozenset()
 NAV_ITEMS: list[NavItem] = []
 
 
-def register_nav(label, url_name, roles=PUBLIC, order=50):
-    """Apps add their menu entries when Django starts (apps depend on the foundation)."""
-    NAV_ITEMS.append(NavItem(label, url_name, frozenset(str(r) for r in roles), order))
+def register_nav(label, url_name, roles=PUBLIC, order=50, visible=None):
+    """Apps add their menu entries when Django starts (apps depend on the foundation). Pass
+    `visible`, the predicate the page itself asks, so that menu and page cannot disagree."""
+    NAV_ITEMS.append(NavItem(label, url_name, frozenset(str(r) for r in roles), order, visible))
     NAV_ITEMS.sort(key=lambda item: item.order)
 
 
@@ -37,7 +41,10 @@ def items_for(user):
     superuser = getattr(user, "is_superuser", False)
     visible = []
     for item in NAV_ITEMS:
-        if item.roles and not (held & item.roles) and not superuser:
+        if item.visible is not None:
+            if not (getattr(user, "is_authenticated", False) and item.visible(user)):
+                continue
+        elif item.roles and not (held & item.roles) and not superuser:
             continue
         try:
             url = reverse(item.url_name)

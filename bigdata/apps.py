@@ -10,14 +10,11 @@ class BigdataConfig(AppConfig):
         from applications.rules_register import register_provider
         from applications.selectors import DETAIL_PANELS
         from award_portal.navigation import register_nav
-        from award_portal.roles import Role
 
-        from . import eligibility, panels, rules_register
+        from . import eligibility, panels, permissions, rules_register
 
         eligibility.register()
         register_provider(rules_register.screening_measures)
         if panels.bigdata_panel not in DETAIL_PANELS:
             DETAIL_PANELS.append(panels.bigdata_panel)
-        # The roles of permissions.can_read_screening (the menu takes roles, not predicates).
-        register_nav(_("Big data"), "bigdata-home",
-                     roles={Role.OFFICE, Role.SUPERVISOR, Role.GUIDANCE, Role.COMMITTEE}, order=30)
+        register_nav(_("Big data"), "bigdata-home", visible=permissions.can_read_screening, order=30)
