@@ -93,9 +93,14 @@ def _transition_measures(article) -> list[Measure]:
     return measures
 
 
+def _rule_detail(rule) -> str:
+    """The rule kind and its parameters (a declaration's text is its title already)."""
+    params = {k: v for k, v in (rule.params or {}).items() if k != "text"}
+    return " ".join([rule.kind] + [f"{k}={v}" for k, v in params.items()])
+
+
 def _eligibility_measures(program) -> list[Measure]:
-    return [Measure(_("Eligibility rule"), rule.description, f"{rule.kind} {rule.params or ''}".strip(),
-                    list(rule.articles or []))
+    return [Measure(_("Eligibility rule"), rule.description, _rule_detail(rule), list(rule.articles or []))
             for rule in program.eligibility_rules.filter(active=True)]
 
 
