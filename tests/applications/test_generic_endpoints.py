@@ -8,7 +8,6 @@ a `Recommendation` row) are refused on both endpoints even for the role allowed 
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from applications.enums import Action, ApplicationState
 from applications.models import Application, StateChange
@@ -85,11 +84,11 @@ def test_owned_transition_names_its_own_form_to_the_allowed_role(client, world, 
     application = world.application(sorted(transition.sources)[0], phase_for(action))
     kwargs = prepare(world, application, action)
     client_for(client, world.actors[role])
+    client.cookies["django_language"] = "en"
 
     api = post(client, "api", application, action, kwargs)
-    with translation.override("en"):
-        page = client.post(reverse("application-transition", args=[application.pk]),
-                           {"action": action, "reason": kwargs.get("reason", "")}, follow=True)
+    page = client.post(reverse("application-transition", args=[application.pk]),
+                       {"action": action, "reason": kwargs.get("reason", "")}, follow=True)
 
     assert (api.status_code, api.json()["code"]) == (409, "owned")
     assert any("has its own form" in str(m) for m in page.context["messages"])

@@ -99,6 +99,7 @@ def test_only_the_office_decides_even_through_the_service(make_user):
 def test_pages_refuse_late_decisions_with_a_message(client, office):
     application, result = doubtful_application(S.ELIGIBLE)
     client.login(username=office.username, password=DEMO_PASSWORD)
+    client.cookies["django_language"] = "en"
 
     decide = client.post(reverse("rule-result-decide", args=[result.pk]),
                          {"decision": "overridden", "reason": "核实无误"}, follow=True)
@@ -211,6 +212,7 @@ def test_admin_refuses_a_round_that_breaks_the_cycle(client, make_user):
     program = make_program(cycle=Cycle.BIENNIAL)
     make_round(program, edition=7, year=2026)
     client.login(username=admin.username, password=DEMO_PASSWORD)
+    client.cookies["django_language"] = "en"
 
     response = client.post(reverse("admin:applications_round_add"), {
         "program": program.pk, "edition": 8, "year": 2027, "name_zh": "第八届", "name_en": "",
