@@ -11,5 +11,7 @@ class Command(BaseCommand):
             flags = " ".join(f for f, on in (("reason", row["reason"]), ("tier", row["tier"])) if on)
             self.stdout.write(f"{row['action']:<26} {','.join(row['from']):<40} -> {row['to']:<26} "
                               f"[{','.join(row['roles'])}] {flags}")
+            if row["owner"]:
+                self.stdout.write(f"{'':<28}only through: {row['owner']}")
             for guard in row["guards"]:
                 self.stdout.write(f"{'':<28}guard: {guard}")
