@@ -7,9 +7,12 @@
 """
 
 import datetime
+import threading
+import time
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
@@ -242,3 +245,39 @@ def test_submission_to_another_districts_bureau_is_refused(make_user):
     type(application).objects.filter(pk=application.pk).update(
         recommender=Recommender.objects.get(code="bj-amr-haidian"))
     assert application_submit(application_id=application.pk, actor=rep).state == S.SUBMITTED
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_two_rounds_created_at_once_cannot_both_break_the_cycle(office, monkeypatch):
+    """The program row is locked while a round is checked and saved: of two Beijing rounds one
+    year apart created at the same moment, exactly one is saved."""
+    program = make_program(cycle=Cycle.BIENNIAL)
+    check = Round.cycle_problem
+
+    def slow_check(rnd):
+        problem = check(rnd)
+        time.sleep(0.3)  # both threads are past their own check before either saves
+        return problem
+
+    monkeypatch.setattr(Round, "cycle_problem", slow_check)
+    barrier, outcomes = threading.Barrier(2), []
+
+    def create(edition, year):
+        try:
+            barrier.wait(timeout=10)
+            round_save(rnd=new_round(program, edition, year), actor=office)
+            outcomes.append("ok")
+        except ValidationError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=create, args=args) for args in [(1, 2026), (2, 2027)]]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(outcomes) == ["ok", "refused"]
+    assert program.rounds.count() == 1
