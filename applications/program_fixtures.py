@@ -108,15 +108,27 @@ ARTICLE_FIELDS = ["ref_zh", "ref_en", "summary_zh", "summary_en", "status", "set
 
 
 def articles_load(program, articles: list[dict]):
-    """The program's catalogue of articles (the rules register's rows); keys absent from the file go."""
-    keys = []
+    """The program's catalogue of articles (the rules register's rows); keys absent from the file go.
+
+    In bulk: a catalogue has dozens of articles and every test that loads the programs pays for it."""
+    existing = {a.key: a for a in ProgramArticle.objects.filter(program=program)}
+    statuses = set(ProgramArticle.Status.values)
+    created, updated = [], []
     for order, article in enumerate(articles, start=1):
-        defaults = {f: article[f] for f in ARTICLE_FIELDS if f in article}
-        obj, _ = ProgramArticle.objects.update_or_create(program=program, key=article["key"],
-                                                         defaults={**defaults, "order": order})
-        obj.full_clean()
-        keys.append(article["key"])
-    ProgramArticle.objects.filter(program=program).exclude(key__in=keys).delete()
+        if not article.get("key") or article.get("status") not in statuses:
+            raise ValidationError(f"article {article.get('key')!r}: a key and a status ({', '.join(sorted(statuses))})")
+        fields = {f: article[f] for f in ARTICLE_FIELDS if f in article}
+        obj = existing.get(article["key"])
+        if obj is None:
+            created.append(ProgramArticle(program=program, key=article["key"], order=order, **fields))
+        else:
+            for name, value in {**fields, "order": order}.items():
+                setattr(obj, name, value)
+            updated.append(obj)
+    ProgramArticle.objects.bulk_create(created)
+    if updated:
+        ProgramArticle.objects.bulk_update(updated, ARTICLE_FIELDS + ["order"])
+    ProgramArticle.objects.filter(program=program).exclude(key__in=[a["key"] for a in articles]).delete()
 
 
 def load_all_programs() -> list[AwardProgram]:
