@@ -26,10 +26,11 @@ RUN pip install .
 
 COPY . .
 
-# Build-time only: collectstatic needs settings, and settings refuse to load without a key.
-RUN SECRET_KEY=build-time-dummy-key-not-used-at-runtime DATABASE_URL= REDIS_URL= \
+# Build-time only: collectstatic needs settings, and settings refuse to load without a strong
+# key; no key is baked into the image, the build says it is a throwaway setup instead.
+RUN AWARD_ALLOW_INSECURE_KEY=1 DATABASE_URL= REDIS_URL= \
       python manage.py compilemessages --ignore=.venv --ignore=var \
- && SECRET_KEY=build-time-dummy-key-not-used-at-runtime DATABASE_URL= REDIS_URL= \
+ && AWARD_ALLOW_INSECURE_KEY=1 DATABASE_URL= REDIS_URL= \
       python manage.py collectstatic --noinput -v 0 \
  && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin award \
  && mkdir -p /data/media /data/var \

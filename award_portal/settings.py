@@ -25,11 +25,35 @@ def _secret(name, default=None):
 
 
 DEBUG = env.bool("DEBUG", default=False)
+
+# --- Secret key (security baseline): production refuses a missing, short or placeholder key --
+# Placeholders shipped in this repository or in Django's templates, and words that mark one.
+_PLACEHOLDER_KEYS = {"change-me-to-a-long-random-string", "insecure-development-key-do-not-use-in-production"}
+_PLACEHOLDER_MARKERS = ("django-insecure", "change-me", "changeme", "change_me", "placeholder", "insecure",
+                        "do-not-use", "not-for-production", "dummy", "your-secret", "secret-key-here")
+
+
+def _secret_key_weakness(key: str) -> str | None:
+    """Why KEY is not fit for production, or None (Django's own deploy check asks the same)."""
+    if len(key) < 50:
+        return f"it has {len(key)} characters, at least 50 are needed"
+    if len(set(key)) < 5:
+        return "it repeats fewer than 5 distinct characters"
+    lowered = key.lower()
+    if key in _PLACEHOLDER_KEYS or any(marker in lowered for marker in _PLACEHOLDER_MARKERS):
+        return "it is a known placeholder, not a random value"
+    return None
+
+
 SECRET_KEY = _secret("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG and not env.bool("AWARD_ALLOW_INSECURE_KEY", default=False):
+if not DEBUG and not env.bool("AWARD_ALLOW_INSECURE_KEY", default=False):
+    if not SECRET_KEY:
         raise RuntimeError("SECRET_KEY must be set when DEBUG is off (or set SECRET_KEY_FILE).")
-    SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+    if weakness := _secret_key_weakness(SECRET_KEY):
+        raise RuntimeError(f"SECRET_KEY is too weak for production: {weakness}. Generate one with "
+                           "python -c \"import secrets; print(secrets.token_urlsafe(50))\" "
+                           "(or set SECRET_KEY_FILE).")
+SECRET_KEY = SECRET_KEY or "insecure-development-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -176,18 +200,49 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "评审办 <award-office@localhost>")
 
-# --- Security (HTTPS settings apply whenever DEBUG is off) ----------------------------------
+# --- Security baseline (GB/T 22239-2019 level 3): headers, HTTPS, CSP, no-store -------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Trust a scheme header only when the deployment names the one its TLS proxy overwrites
+    # (e.g. X-Forwarded-Proto): trusted by default, any client could pass plain HTTP off as HTTPS.
+    if _proxy_header := env.str("SECURE_PROXY_SSL_HEADER", default=""):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
-    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+    # HSTS is sent on HTTPS responses only (SecurityMiddleware asks request.is_secure()): one year.
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+
+# Content-Security-Policy (django-csp 4): no inline scripts and no inline styles, nothing from
+# other origins. Templates keep scripts in static/js/ and styles in static/css/ (a progress
+# bar's width is set by script through the CSSOM, which style-src does not govern). img-src
+# also allows data: URIs (QR codes, small icons); object-src, frames and <base> are shut.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    },
+}
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                  "csp.middleware.CSPMiddleware")
+# Cache-Control: no-store on every page a logged-in user sees, PDFs and downloads.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "award_portal.no_store.NoStoreMiddleware")
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -201,6 +256,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {"TITLE": "Quality Award Portal API", "VERSION": "1.0.0"}
+if not DEBUG:  # security baseline: no browsable API (HTML forms over the data) in production
+    REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = ["rest_framework.renderers.JSONRenderer"]
 
 LOGGING = {
     "version": 1,

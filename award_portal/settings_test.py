@@ -5,9 +5,11 @@ a worker being up; the one test that proves the real broker starts its own worke
 """
 
 import os
+import secrets
 import tempfile
 
-os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+# A random key per run: the settings refuse a short or placeholder key when DEBUG is off.
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 
 from .settings import *  # noqa: E402,F403
 

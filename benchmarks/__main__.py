@@ -6,6 +6,7 @@ issue's 100,000 organisations / 10,000,000 records. The benchmark uses its own d
 """
 
 import os
+import secrets
 import sys
 
 SCALES = {"small": (5_000, 200_000), "medium": (20_000, 1_000_000), "full": (100_000, 10_000_000)}
@@ -24,7 +25,7 @@ def main():
         os.environ["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
     else:
         os.environ.pop("REDIS_URL", None)  # chunks run in this process, one after the other
-    os.environ.setdefault("SECRET_KEY", "benchmark-only")
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))  # weak keys are refused with DEBUG off
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "award_portal.settings")
     from . import bigdata_bench
 

@@ -6,6 +6,7 @@ Everywhere else tasks run eagerly (settings_test). Needs REDIS_URL and DATABASE_
 """
 
 import os
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -51,7 +52,7 @@ def _start_worker(queue: str, nodename: str, log):
     env.update({
         "DATABASE_URL": _test_database_url(),
         "REDIS_URL": os.environ["REDIS_URL"],
-        "SECRET_KEY": "celery-worker-test-secret-key",
+        "SECRET_KEY": secrets.token_urlsafe(50),  # the settings refuse a weak key with DEBUG off
         "DJANGO_SETTINGS_MODULE": "award_portal.settings",
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
     })
