@@ -7,4 +7,7 @@ class AwardPortalConfig(AppConfig):
     verbose_name = _("Portal foundation")
 
     def ready(self):
-        from . import audit  # noqa: F401  (connects the PostgreSQL trigger installer)
+        # audit connects the PostgreSQL trigger installer; accounts the auth signals to the trail.
+        from . import accounts, audit  # noqa: F401
+
+        accounts.connect_axes_signals()

@@ -6,6 +6,7 @@ Production (DEBUG off) refuses to boot without a real SECRET_KEY.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -125,22 +126,54 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Auth -----------------------------------------------------------------------------------
+# --- Auth (security baseline GB/T 22239-2019 level 3; award_portal/accounts.py explains) ----
 AUTH_USER_MODEL = "award_portal.User"
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp"]
+# Second factor and session lifetime right after the messages (they add messages); axes last.
+MIDDLEWARE[MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1:0] = [
+    "django_otp.middleware.OTPMiddleware",
+    "award_portal.accounts.SessionLifetimeMiddleware",
+    "award_portal.accounts.SecondFactorMiddleware",
+]
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out accounts and addresses
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ["username", "full_name", "email", "first_name", "last_name"]}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=10)}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "award_portal.accounts.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "award_portal.accounts.PasswordChangeAudit"},  # audits every password change
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row
+# Failed log-ins: locked per account and, separately, per client address.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the lock lifts at the time we announce
+AXES_LOCKOUT_CALLABLE = "award_portal.accounts.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "award_portal.middleware.client_ip"  # the address the audit trail shows
+AXES_USERNAME_FORM_FIELD = "username"
+# Second factor (TOTP) for office, supervisor and superuser accounts; off by default with DEBUG.
+OTP_REQUIRED = env.bool("OTP_REQUIRED", default=not DEBUG)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "质量奖评审管理平台")
+OTP_TOTP_THROTTLE_FACTOR = 1
+# Sessions: idle limit and absolute lifetime (the cookie never outlives the absolute limit).
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_ABSOLUTE_HOURS = env.int("SESSION_ABSOLUTE_HOURS", default=12)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 3600
+INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 
 # --- I18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -185,6 +218,33 @@ CELERY_TIMEZONE = TIME_ZONE
 BIGDATA_CHUNK_ORGS = env.int("BIGDATA_CHUNK_ORGS", default=50_000)
 BIGDATA_SCREENING_TYPE_GROUPS = env.int("BIGDATA_SCREENING_TYPE_GROUPS", default=2)
 BIGDATA_SCREENING_CHUNK_ORGS = env.int("BIGDATA_SCREENING_CHUNK_ORGS", default=1_000_000)
+
+# --- Audit trail: MAC key, anchors, client address (security baseline, GB/T 22239-2019 level 3) --
+# The key that MACs every audit entry and anchor lives outside the database, so that someone
+# who can rewrite the table cannot recompute valid MACs. Production refuses to start without
+# one, like SECRET_KEY; DEBUG (and the AWARD_ALLOW_INSECURE_KEY escape hatch) derive a
+# development key from SECRET_KEY instead, and `manage.py check` warns about it.
+AUDIT_HMAC_KEY = _secret("AUDIT_HMAC_KEY")
+AUDIT_HMAC_KEY_IS_DEVELOPMENT = not AUDIT_HMAC_KEY
+if AUDIT_HMAC_KEY_IS_DEVELOPMENT:
+    if not DEBUG and not env.bool("AWARD_ALLOW_INSECURE_KEY", default=False):
+        raise RuntimeError("AUDIT_HMAC_KEY must be set when DEBUG is off (or set AUDIT_HMAC_KEY_FILE). "
+                           "Generate one with python -c \"import secrets; print(secrets.token_urlsafe(32))\".")
+    import hashlib
+    import hmac
+
+    AUDIT_HMAC_KEY = hmac.new(SECRET_KEY.encode(), b"award-portal audit development key", hashlib.sha256).hexdigest()
+elif not DEBUG and not env.bool("AWARD_ALLOW_INSECURE_KEY", default=False):
+    if weakness := _secret_key_weakness(AUDIT_HMAC_KEY):
+        raise RuntimeError(f"AUDIT_HMAC_KEY is too weak for production: {weakness}.")
+    if AUDIT_HMAC_KEY == SECRET_KEY:
+        raise RuntimeError("AUDIT_HMAC_KEY must differ from SECRET_KEY.")
+# Append-only JSON lines with the chain head, written by Celery beat every 10 minutes and by
+# `manage.py verify_audit --anchor`; keep it where the database user cannot write.
+AUDIT_ANCHOR_DIR = Path(os.environ.get("AUDIT_ANCHOR_DIR", VAR_DIR / "audit-anchors"))
+# Reverse proxies in front of the portal whose X-Forwarded-For entries are trusted (0: none,
+# the peer address is the client's).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # --- Cache ----------------------------------------------------------------------------------
 if REDIS_URL:
@@ -248,7 +308,7 @@ MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.Authenticatio
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        "award_portal.accounts.PortalBasicAuthentication",  # basic auth under lockout and 2FA rules
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

@@ -10,6 +10,7 @@ import tempfile
 
 # A random key per run: the settings refuse a short or placeholder key when DEBUG is off.
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
+os.environ.setdefault("AUDIT_HMAC_KEY", secrets.token_urlsafe(50))  # production refuses to start without one
 
 from .settings import *  # noqa: E402,F403
 
@@ -21,3 +22,8 @@ CELERY_TASK_ALWAYS_EAGER = True
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+AUDIT_ANCHOR_DIR = Path(tempfile.mkdtemp(prefix="award-audit-anchors-"))  # noqa: F405  (never var/)
+# Auth: the lockout and the second factor are off for the suite; tests/award_portal/
+# test_authentication.py switches them on (override_settings) where it tests them.
+AXES_ENABLED = False
+OTP_REQUIRED = False

@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.db import transaction
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from . import views
+from . import accounts, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,12 +14,15 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    # Atomic: the new password and its audit row (accounts.PasswordChangeAudit) commit together.
+    path("accounts/password/", transaction.atomic(auth_views.PasswordChangeView.as_view()), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("accounts/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
-    path("accounts/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(),
+    path("accounts/reset/<uidb64>/<token>/", transaction.atomic(auth_views.PasswordResetConfirmView.as_view()),
          name="password_reset_confirm"),
+    path("accounts/2fa/setup/", accounts.otp_setup, name="otp-setup"),
+    path("accounts/2fa/verify/", accounts.otp_verify, name="otp-verify"),
     path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("", include("applications.urls")),
     path("bigdata/", include("bigdata.urls")),

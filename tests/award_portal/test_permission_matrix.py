@@ -35,6 +35,8 @@ ROUND_READERS = {Role.OFFICE, Role.SUPERVISOR, Role.GUIDANCE, Role.COMMITTEE}
 #: Who may read the submitted application below: its organisation, the authority it is routed to,
 #: the office and the supervisors (reviewers only see it once it is in review).
 APPLICATION_READERS = {Role.APPLICANT, Role.RECOMMENDER, Role.OFFICE, Role.SUPERVISOR}
+#: Who logs in with a second factor (superusers too, who have no role): award_portal/accounts.py.
+SECOND_FACTOR = {Role.OFFICE, Role.SUPERVISOR}
 ELSEWHERE = "elsewhere"  # covered by its own app's matrix (named in the comment)
 
 # name: (method, args(objects) -> list, who)
@@ -57,6 +59,8 @@ MATRIX = {
     "logout": ("post", None, ELSEWHERE),  # Django's own
     "password_change": ("get", None, LOGGED_IN),
     "password_change_done": ("get", None, LOGGED_IN),
+    "otp-setup": ("get", None, SECOND_FACTOR),
+    "otp-verify": ("get", None, SECOND_FACTOR),
     "notifications": ("get", None, LOGGED_IN),
     "application-list": ("get", None, LOGGED_IN),
     "api-application-list": ("get", None, LOGGED_IN),
