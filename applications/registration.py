@@ -1,12 +1,16 @@
 """Organisations register themselves; their administrators invite colleagues."""
 
 import secrets
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from award_portal.audit import audit_record
@@ -17,14 +21,40 @@ from award_portal.roles import Role
 from .models import Invitation, Membership, Organization
 
 
+def account_new(*, username: str, password: str, full_name: str, email: str, **fields) -> User:
+    """An unsaved user with its password set, after the password rules ran against this user.
+
+    The rules need the user: UserAttributeSimilarityValidator refuses a password close to the
+    user name, the name or the e-mail address. Raises ValidationError({"password": …}).
+    """
+    if User.objects.filter(username=username).exists():
+        raise ValidationError({"username": _("This user name is taken.")})
+    user = User(username=username, full_name=full_name, email=email, **fields)
+    try:
+        validate_password(password, user=user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+    user.set_password(password)
+    return user
+
+
+def invitation_expires_at(invitation: Invitation):
+    return invitation.created_at + timedelta(days=settings.INVITATION_VALID_DAYS)
+
+
+def invitation_is_expired(invitation: Invitation, now=None) -> bool:
+    return (now or timezone.now()) >= invitation_expires_at(invitation)
+
+
 @transaction.atomic
 def organization_register(*, org_form_data: dict, username: str, password: str, full_name: str, email: str,
                           language: str = "zh-hans") -> tuple[Organization, User]:
-    """Create the organisation and its first user (its administrator) in one transaction."""
-    if User.objects.filter(username=username).exists():
-        raise ValidationError({"username": _("This user name is taken.")})
-    user = User(username=username, full_name=full_name, email=email, language=language)
-    user.set_password(password)
+    """Create the organisation and its first user (its administrator) in one transaction.
+
+    The password must pass the password rules for this user (`account_new`).
+    """
+    user = account_new(username=username, password=password, full_name=full_name, email=email,
+                       language=language)
     user.save()
     user.groups.add(Group.objects.get_or_create(name=Role.APPLICANT)[0])
     org = Organization(**org_form_data)
@@ -68,13 +98,14 @@ def _send_invitation(inviter, org, email, link):
 
 @transaction.atomic
 def invitation_accept(*, token: str, username: str, password: str, full_name: str) -> User:
+    """Create the invitee's account and membership. Refuses a used or expired invitation
+    (INVITATION_VALID_DAYS after it was sent) and a password the rules refuse for this user."""
     invitation = Invitation.objects.select_for_update().select_related("organization").filter(token=token).first()
     if invitation is None or invitation.accepted_at is not None:
         raise ValidationError(_("This invitation is not valid or has already been used."))
-    if User.objects.filter(username=username).exists():
-        raise ValidationError({"username": _("This user name is taken.")})
-    user = User(username=username, full_name=full_name, email=invitation.email)
-    user.set_password(password)
+    if invitation_is_expired(invitation):
+        raise ValidationError(invitation_expired_message(invitation))
+    user = account_new(username=username, password=password, full_name=full_name, email=invitation.email)
     user.save()
     user.groups.add(Group.objects.get_or_create(name=Role.APPLICANT)[0])
     Membership.objects.create(user=user, organization=invitation.organization)
@@ -85,3 +116,10 @@ def invitation_accept(*, token: str, username: str, password: str, full_name: st
         _("%(name)s joined %(org)s") % {"name": full_name, "org": invitation.organization.name},
         _("%(name)s accepted your invitation.") % {"name": full_name}))
     return user
+
+
+def invitation_expired_message(invitation: Invitation) -> str:
+    return _("This invitation expired on %(date)s. Ask %(who)s to invite you again from the page of "
+             "%(org)s.") % {"date": date_format(timezone.localtime(invitation_expires_at(invitation)),
+                                               "DATETIME_FORMAT"),
+                            "who": invitation.invited_by.display_name, "org": invitation.organization.name}

@@ -2,10 +2,12 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.password_validation import password_validators_help_text_html, validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
+
+from award_portal.models import User
 
 from . import permissions, registration
 from .forms import OrganizationForm
@@ -16,12 +18,26 @@ class AccountForm(forms.Form):
     username = forms.CharField(label=_("User name"), max_length=150)
     full_name = forms.CharField(label=_("Your name"), max_length=100)
     email = forms.EmailField(label=_("E-mail"))
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput(render_value=True))
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput(render_value=False),
+                               help_text=password_validators_help_text_html())
 
-    def clean_password(self):
-        password = self.cleaned_data["password"]
-        validate_password(password)
-        return password
+    def __init__(self, *args, account_email=None, **kwargs):
+        # An invitee's account takes the invited address, whatever the form says.
+        self.account_email = account_email
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        """The password rules with this user: not like the user name, the name or the address."""
+        data = super().clean()
+        password = data.get("password")
+        if password and "username" in data:
+            user = User(username=data["username"], full_name=data.get("full_name", ""),
+                        email=self.account_email or data.get("email", ""))
+            try:
+                validate_password(password, user=user)
+            except ValidationError as exc:
+                self.add_error("password", exc)
+        return data
 
 
 def organization_register(request):
@@ -66,15 +82,27 @@ def organization_detail(request, pk):
     return render(request, "applications/organization_detail.html", {
         "org": org, "is_admin": is_admin,
         "members": Membership.objects.filter(organization=org).select_related("user"),
-        "invitations": Invitation.objects.filter(organization=org, accepted_at__isnull=True) if is_admin else [],
+        "invitations": _pending_invitations(org) if is_admin else [],
     })
 
 
+def _pending_invitations(org):
+    invitations = list(Invitation.objects.filter(organization=org, accepted_at__isnull=True).order_by("created_at"))
+    for invitation in invitations:
+        invitation.expired = registration.invitation_is_expired(invitation)
+    return invitations
+
+
 def invitation_accept(request, token):
-    invitation = Invitation.objects.select_related("organization").filter(token=token, accepted_at__isnull=True).first()
+    invitation = (Invitation.objects.select_related("organization", "invited_by")
+                  .filter(token=token, accepted_at__isnull=True).first())
     if invitation is None:
         return render(request, "applications/invitation_invalid.html", status=404)
-    form = AccountForm(request.POST or None, initial={"email": invitation.email})
+    if registration.invitation_is_expired(invitation):
+        # 410 Gone: the link was real; the inviter sends a new one from the organisation's page.
+        return render(request, "applications/invitation_invalid.html",
+                      {"message": registration.invitation_expired_message(invitation)}, status=410)
+    form = AccountForm(request.POST or None, initial={"email": invitation.email}, account_email=invitation.email)
     if request.method == "POST" and form.is_valid():
         try:
             user = registration.invitation_accept(token=token, username=form.cleaned_data["username"],
