@@ -122,6 +122,11 @@ def objects(make_user):
     users[Role.APPLICANT] = rep
     users[Role.RECOMMENDER] = make_recommender_user(make_user, rnd.program)
     assert application.recommender.members.filter(pk=users[Role.RECOMMENDER].pk).exists()
+    # The same roles, for another organisation and another authority: object-scoped URLs refuse them.
+    users[OTHER_APPLICANT] = make_rep(make_user, make_org(name="另一组织有限公司"))
+    users[OTHER_RECOMMENDER] = make_user(Role.RECOMMENDER)
+    other_authority = rnd.program.recommenders.exclude(pk=application.recommender_id).first()
+    other_authority.members.add(users[OTHER_RECOMMENDER])
 
     class Objects:
         pass
@@ -134,11 +139,24 @@ def objects(make_user):
     return o
 
 
-def allowed(who, role) -> bool:
+OTHER_APPLICANT, OTHER_RECOMMENDER = "applicant of another organisation", "recommender of another authority"
+OTHERS = {OTHER_APPLICANT: Role.APPLICANT, OTHER_RECOMMENDER: Role.RECOMMENDER}
+#: URLs about the application, its files, rule results or organisation: a user holding the right
+#: role for *another* organisation or authority is refused (404: nothing confirms it exists).
+OBJECT_SCOPED = {
+    "application-detail", "api-application-detail", "application-pdf", "attachment-download", "application-transition",
+    "api-application-transition", "application-recommend", "application-edit", "application-autosave",
+    "attachment-upload", "attachment-delete", "commitment-sign", "application-submit", "organization-detail",
+}
+
+
+def allowed(who, role, name) -> bool:
     if who == PUBLIC:
         return True
     if who == LOGGED_IN:
         return role is not None
+    if role in OTHERS:
+        return name not in OBJECT_SCOPED and OTHERS[role] in who
     return role in who
 
 
@@ -153,7 +171,7 @@ def refused_status(response, anonymous) -> bool:
 def test_matrix(client, objects, name):
     method, args, who = MATRIX[name]
     url = reverse(name, args=args(objects) if args else None)
-    for role in [*Role, None]:
+    for role in [*Role, OTHER_APPLICANT, OTHER_RECOMMENDER, None]:
         client.logout()
         if role is not None:
             client.force_login(objects.users[role])
@@ -162,7 +180,7 @@ def test_matrix(client, objects, name):
         response = getattr(client, method)(url)
 
         assert response.status_code < 500, (name, role, response.status_code)
-        if allowed(who, role):
+        if allowed(who, role, name):
             assert not refused_status(response, role is None), (name, role, response.status_code)
         else:
             assert refused_status(response, role is None), (name, role, response.status_code)
