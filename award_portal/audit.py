@@ -1,18 +1,28 @@
-"""The audit trail: append-only, hash-chained, written in the same transaction as the change.
+"""The audit trail: append-only, hash-chained, MAC'd, written in the same transaction as the change.
 
 Each entry stores the hash of the entry before it and the SHA-256 of that hash plus its own
 canonical content, so changing or removing any row breaks the chain from that row on
-(`manage.py verify_audit` names the first one). The ORM refuses updates and deletes; in
-PostgreSQL a trigger refuses them too (migration 0002).
+(`manage.py verify_audit` names the first one). A chain alone can be recomputed by whoever
+can write the table, so each entry also carries an HMAC-SHA256 of its hash under a key that
+is not in the database (settings.AUDIT_HMAC_KEY), and the chain head is anchored outside the
+database (audit_anchor.py) so that cutting off the newest entries shows too. The ORM refuses
+updates and deletes; in PostgreSQL a trigger refuses them too (migration 0002).
+
+Privilege changes (group membership, permissions, the staff, superuser and active flags) are
+audited here by signals, whatever code makes them (admin, shell, createsuperuser): the admin's
+own edits are audited in admin.py.
 """
 
 import hashlib
+import hmac
 import ipaddress
 import json
 from datetime import UTC
 
 from django.conf import settings
+from django.core import checks
 from django.db import connection, models, transaction
+from django.db.models.signals import m2m_changed, post_save, pre_save
 from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 from django.utils.translation import gettext_lazy as _
@@ -59,6 +69,8 @@ class AuditEvent(models.Model):
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # HMAC-SHA256 of `hash` under AUDIT_HMAC_KEY; blank only on entries written before MACs.
+    mac = models.CharField(max_length=64, blank=True, default="")
 
     objects = AuditQuerySet.as_manager()
 
@@ -98,6 +110,26 @@ class AuditEvent(models.Model):
 
     def compute_hash(self) -> str:
         return hashlib.sha256((self.prev_hash + self.canonical_content()).encode()).hexdigest()
+
+
+def audit_key() -> bytes:
+    return str(settings.AUDIT_HMAC_KEY).encode()
+
+
+def audit_mac(entry_hash: str) -> str:
+    """The entry's MAC: HMAC-SHA256 of its hash under the key kept outside the database."""
+    return hmac.new(audit_key(), entry_hash.encode(), hashlib.sha256).hexdigest()
+
+
+@checks.register(checks.Tags.security)
+def check_audit_key(app_configs=None, **kwargs):
+    if getattr(settings, "AUDIT_HMAC_KEY_IS_DEVELOPMENT", False):
+        return [checks.Warning(
+            "The audit trail's MAC key is derived from SECRET_KEY (development only).",
+            hint="Set AUDIT_HMAC_KEY or AUDIT_HMAC_KEY_FILE before the trail holds real entries.",
+            id="award_portal.W001",
+        )]
+    return []
 
 
 def _jsonable(value) -> dict:
@@ -166,22 +198,66 @@ def audit_record(*, action: str, obj=None, actor=None, role: str | None = None,
             prev_hash=last or GENESIS_HASH,
         )
         event.hash = event.compute_hash()
+        event.mac = audit_mac(event.hash)
         event.save(force_insert=True)
     return event
 
 
 def audit_verify_chain():
     """Walk the chain in order; return (number checked, first bad event or None, reason)."""
-    expected_prev = GENESIS_HASH
-    checked = 0
+    walk = audit_walk()
+    return walk.checked, walk.bad, walk.reason
+
+
+class ChainWalk:
+    """What one pass over the whole trail found (audit_walk)."""
+
+    def __init__(self):
+        self.checked = 0          # entries verified before the first bad one
+        self.bad = None           # the first entry that does not verify
+        self.reason = ""
+        self.total = 0            # entries in the table
+        self.unmaced = 0          # entries from before MACs, at the start of the trail
+        self.last_id = 0
+        self.seen = {}            # id -> (hash, mac) for the ids asked for
+
+
+def _entry_problem(event, expected_prev, maced_before) -> str:
+    if event.prev_hash != expected_prev:
+        return "previous-hash link broken (an entry before it was removed or changed)"
+    if event.compute_hash() != event.hash:
+        return "content does not match its hash (the entry was changed)"
+    if event.mac:
+        if not hmac.compare_digest(event.mac, audit_mac(event.hash)):
+            return "MAC does not match (the entry was changed and the chain recomputed without the key)"
+    elif maced_before:
+        return "MAC missing after MAC'd entries (the entry was inserted or rewritten)"
+    return ""
+
+
+def audit_walk(*, want_ids=frozenset()) -> ChainWalk:
+    """Walk the whole chain once: links, hashes and MACs; remember the entries in `want_ids`.
+
+    Entries without a MAC are accepted only at the start of the trail (written before MACs
+    existed): the chain binds them to the first MAC'd entry after them.
+    """
+    walk = ChainWalk()
+    expected_prev, maced = GENESIS_HASH, False
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
-        if event.prev_hash != expected_prev:
-            return checked, event, "previous-hash link broken (an entry before it was removed or changed)"
-        if event.compute_hash() != event.hash:
-            return checked, event, "content does not match its hash (the entry was changed)"
+        walk.total += 1
+        walk.last_id = event.pk
+        if event.pk in want_ids:
+            walk.seen[event.pk] = (event.hash, event.mac)
+        if walk.bad is None:
+            problem = _entry_problem(event, expected_prev, maced)
+            if problem:
+                walk.bad, walk.reason = event, problem
+            else:
+                walk.checked += 1
+                walk.unmaced += 0 if event.mac else 1
+                maced = maced or bool(event.mac)
         expected_prev = event.hash
-        checked += 1
-    return checked, None, ""
+    return walk
 
 
 def audit_events_for(obj):
@@ -204,3 +280,99 @@ POSTGRES_TRIGGER_DROP_SQL = """
 DROP TRIGGER IF EXISTS award_portal_audit_append_only ON award_portal_auditevent;
 DROP FUNCTION IF EXISTS award_portal_audit_refuse_change();
 """
+
+
+# --- Privilege changes (GB/T 22239-2019 8.1.4.3: audit of security-relevant events) -------------
+# Signals rather than a service: privileges change through the admin, the shell, createsuperuser
+# and migrations alike, and each of those paths must leave a trace. The entry is written in
+# the transaction of the change when there is one (the admin's views are atomic).
+
+PRIVILEGE_FLAGS = ("is_active", "is_staff", "is_superuser")
+
+
+def _user_flags_before(sender, instance, raw=False, update_fields=None, **kwargs):
+    instance._audit_flags_before = None
+    if raw or instance._state.adding or instance.pk is None:
+        return
+    if update_fields is not None and not set(update_fields) & set(PRIVILEGE_FLAGS):
+        return  # e.g. last_login on every login: no query
+    instance._audit_flags_before = (
+        sender._base_manager.filter(pk=instance.pk).values(*PRIVILEGE_FLAGS).first())
+
+
+def _user_flags_after(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        return
+    now = {flag: getattr(instance, flag) for flag in PRIVILEGE_FLAGS}
+    if created:
+        if instance.is_staff or instance.is_superuser:
+            audit_record(action="privilege.flags_changed", obj=instance, before={}, after=now)
+        return
+    before = getattr(instance, "_audit_flags_before", None)
+    if not before:
+        return
+    changed = [flag for flag in PRIVILEGE_FLAGS if before[flag] != now[flag]]
+    if changed:
+        audit_record(action="privilege.flags_changed", obj=instance,
+                     before={flag: before[flag] for flag in changed},
+                     after={flag: now[flag] for flag in changed})
+
+
+class _PrivilegeRelation:
+    """One many-to-many relation that grants privileges, audited on every change of it."""
+
+    def __init__(self, owner_label, attr, label_fields, action):
+        self.owner_label, self.attr, self.label_fields, self.action = owner_label, attr, label_fields, action
+
+    def owner_model(self):
+        from django.apps import apps
+
+        return apps.get_model(self.owner_label)
+
+    def labels(self, owner_ids) -> dict:
+        """owner id -> sorted labels of what it holds through the relation."""
+        fields = [f"{self.attr}__{field}" for field in self.label_fields]
+        held = {pk: set() for pk in owner_ids}
+        rows = self.owner_model()._base_manager.filter(pk__in=owner_ids).values_list("pk", *fields)
+        for pk, *parts in rows:
+            if parts[0] is not None:
+                held[pk].add(".".join(parts))
+        return {pk: sorted(values) for pk, values in held.items()}
+
+    def owner_ids(self, instance, reverse, pk_set):
+        if not reverse:
+            return [instance.pk]
+        if pk_set is not None:
+            return list(pk_set)
+        return list(self.owner_model()._base_manager.filter(**{self.attr: instance}).values_list("pk", flat=True))
+
+    def changed(self, sender, instance, action, reverse, pk_set, **kwargs):
+        key = f"_audit_{self.attr}_before"
+        if action.startswith("pre_"):
+            setattr(instance, key, self.labels(self.owner_ids(instance, reverse, pk_set)))
+            return
+        before = instance.__dict__.pop(key, None)
+        if before is None:
+            return
+        after = self.labels(list(before))
+        owners = self.owner_model()._base_manager.in_bulk([pk for pk in before if before[pk] != after[pk]])
+        for pk, owner in sorted(owners.items()):
+            audit_record(action=self.action, obj=owner,
+                         before={self.attr: before[pk]}, after={self.attr: after[pk]})
+
+
+PRIVILEGE_RELATIONS = {
+    f"{settings.AUTH_USER_MODEL}_groups": _PrivilegeRelation(
+        settings.AUTH_USER_MODEL, "groups", ["name"], "privilege.groups_changed"),
+    f"{settings.AUTH_USER_MODEL}_user_permissions": _PrivilegeRelation(
+        settings.AUTH_USER_MODEL, "user_permissions", ["content_type__app_label", "codename"],
+        "privilege.permissions_changed"),
+    "auth.Group_permissions": _PrivilegeRelation(
+        "auth.Group", "permissions", ["content_type__app_label", "codename"],
+        "privilege.group_permissions_changed"),
+}
+
+pre_save.connect(_user_flags_before, sender=settings.AUTH_USER_MODEL, dispatch_uid="audit_flags_before")
+post_save.connect(_user_flags_after, sender=settings.AUTH_USER_MODEL, dispatch_uid="audit_flags_after")
+for _through, _relation in PRIVILEGE_RELATIONS.items():
+    m2m_changed.connect(_relation.changed, sender=_through, weak=False, dispatch_uid=f"audit_{_through}")

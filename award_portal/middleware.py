@@ -1,6 +1,9 @@
 """Keeps the current request reachable for the audit trail (who, from which address)."""
 
+import ipaddress
 from contextvars import ContextVar
+
+from django.conf import settings
 
 _current_request: ContextVar = ContextVar("current_request", default=None)
 
@@ -9,13 +12,33 @@ def current_request():
     return _current_request.get()
 
 
+def _valid_ip(value: str | None) -> str | None:
+    value = (value or "").strip()
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return None
+    return value
+
+
 def client_ip(request) -> str | None:
+    """The client's address as far as this deployment can vouch for it (GB/T 22239 audit records).
+
+    X-Forwarded-For is written by whoever sends the request, so it is read only when
+    TRUSTED_PROXY_COUNT proxies stand in front of the portal: each of them appends the address
+    it received the request from, so the client is the entry that many hops from the right.
+    Entries further left were written by the client and prove nothing. With no trusted proxy
+    (the default) or a header shorter than the proxy chain, the peer's address (REMOTE_ADDR)
+    is used. A value that is not an IP address gives None.
+    """
     if request is None:
         return None
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
-    if forwarded:
-        return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR")
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if proxies > 0:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+        if len(hops) >= proxies:
+            return _valid_ip(hops[-proxies])
+    return _valid_ip(request.META.get("REMOTE_ADDR"))
 
 
 class RequestContextMiddleware:

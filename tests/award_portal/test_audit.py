@@ -17,6 +17,7 @@ from award_portal.audit import (
     audit_record,
     audit_verify_chain,
 )
+from award_portal.middleware import client_ip
 from award_portal.roles import Role
 from award_portal.workdays import CalendarYear
 
@@ -65,9 +66,10 @@ def record_three():
 
 
 def verify_output():
+    """The verdict: the last line verify_audit prints (notes about anchors come before it)."""
     out = StringIO()
     call_command("verify_audit", stdout=out)
-    return out.getvalue()
+    return out.getvalue().strip().splitlines()[-1]
 
 
 # --- The chain ------------------------------------------------------------------------------
@@ -149,8 +151,8 @@ def test_verify_audit_changed_json_fails_naming_it():
         verify_output()
 
 
-def test_verify_audit_rehashed_row_fails_at_the_next_link():
-    # A forger who recomputes the changed row's own hash still breaks the next row's link.
+def test_verify_audit_rehashed_row_fails_at_its_mac():
+    # A forger who recomputes the changed row's own hash cannot recompute its MAC (no key).
     first, second, third = record_three()
     forged = AuditEvent.objects.get(pk=second.pk)
     forged.action = "test.forged"
@@ -158,7 +160,7 @@ def test_verify_audit_rehashed_row_fails_at_the_next_link():
         raw_sql(f"UPDATE {TABLE} SET action = %s, hash = %s WHERE id = %s",
                 [forged.action, forged.compute_hash(), second.pk])
 
-    with pytest.raises(CommandError, match=f"#{third.pk} .*previous-hash link broken"):
+    with pytest.raises(CommandError, match=f"#{second.pk} .*MAC does not match"):
         verify_output()
 
 
@@ -271,13 +273,35 @@ def test_audit_record_takes_actor_and_ip_from_request(make_user):
     assert (event.actor, event.actor_name, event.role, event.ip) == (user, user.username, "office", "10.1.2.3")
 
 
-def test_audit_record_prefers_first_forwarded_address(make_user):
-    request = RequestFactory().post("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7, 10.0.0.1")
+def test_audit_record_forged_forwarded_header_ignored_without_proxies(make_user, settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    request = RequestFactory().post("/", REMOTE_ADDR="198.51.100.20", HTTP_X_FORWARDED_FOR="203.0.113.7")
     request.user = make_user(role=Role.EXPERT)
 
     event = audit_record(action="test.first", request=request)
 
-    assert (event.ip, event.role) == ("203.0.113.7", "expert")
+    assert (event.ip, event.role) == ("198.51.100.20", "expert")
+
+
+def test_audit_record_one_proxy_takes_the_rightmost_forwarded_address(settings):
+    # The client wrote "203.0.113.7"; the proxy appended the address it saw, 198.51.100.20.
+    settings.TRUSTED_PROXY_COUNT = 1
+    request = RequestFactory().post("/", REMOTE_ADDR="10.0.0.1",
+                                    HTTP_X_FORWARDED_FOR="203.0.113.7, 198.51.100.20")
+
+    event = audit_record(action="test.first", request=request)
+
+    assert AuditEvent.objects.get(pk=event.pk).ip == "198.51.100.20"
+
+
+def test_client_ip_counts_trusted_proxies_from_the_right(settings):
+    settings.TRUSTED_PROXY_COUNT = 2
+    chain = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.1.1.1, 192.0.2.5, 10.0.0.1")
+    short = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="192.0.2.5")
+    garbage = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="unknown, 10.0.0.1")
+
+    # A header shorter than the proxy chain did not come through all proxies: the peer counts.
+    assert [client_ip(chain), client_ip(short), client_ip(garbage)] == ["192.0.2.5", "10.0.0.2", None]
 
 
 def test_audit_record_ipv6_address_stays_verifiable():
@@ -300,8 +324,9 @@ def test_audit_record_ipv4_mapped_address_stays_verifiable():
     assert verify_output().strip() == "audit trail verified: 1 entries, chain intact"
 
 
-def test_audit_record_forged_forwarded_header_does_not_break_the_write():
+def test_audit_record_forged_forwarded_header_does_not_break_the_write(settings):
     # In PostgreSQL's inet column a non-address would abort the audited transaction.
+    settings.TRUSTED_PROXY_COUNT = 1
     request = RequestFactory().post("/", HTTP_X_FORWARDED_FOR="unknown")
 
     event = audit_record(action="test.first", request=request)
@@ -352,4 +377,10 @@ def test_admin_calendar_year_save_audited_with_actor_and_ip(client, make_user):
     assert (event.actor, event.role, event.ip) == (admin, "admin", "192.0.2.10")
     assert (event.object_type, event.object_id) == ("award_portal.calendaryear", str(year.pk))
     assert event.after == {"year": 2027, "source": "国务院办公厅关于2027年部分节假日安排的通知"}
-    assert verify_output().strip() == "audit trail verified: 1 entries, chain intact"
+    # The admin's own edit is audited too, after the model admin's entry (logins are auth.*).
+    assert [action for action in AuditEvent.objects.values_list("action", flat=True)
+            if not action.startswith("auth.")] == ["privilege.flags_changed", "calendar.year_saved", "admin.add"]
+    added = AuditEvent.objects.get(action="admin.add")
+    assert (added.actor, added.object_type, added.object_id, added.ip) == (
+        admin, "award_portal.calendaryear", str(year.pk), "192.0.2.10")
+    assert verify_output() == f"audit trail verified: {AuditEvent.objects.count()} entries, chain intact"
