@@ -26,6 +26,7 @@ def main():
     else:
         os.environ.pop("REDIS_URL", None)  # chunks run in this process, one after the other
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))  # weak keys are refused with DEBUG off
+    os.environ.setdefault("AUDIT_HMAC_KEY", secrets.token_urlsafe(50))  # required with DEBUG off too
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "award_portal.settings")
     from . import bigdata_bench
 
