@@ -77,6 +77,12 @@ def _username(user) -> str:
     return user.get_username() if user is not None else ""
 
 
+def _http_request(request):
+    """The Django request under a DRF one: asking a DRF request for its user while it is
+    authenticating would authenticate again (and fail again, and audit again…)."""
+    return getattr(request, "_request", request)
+
+
 # ------------------------------------------------------------------ audit from the auth signals
 
 @receiver(user_logged_in, dispatch_uid="award_portal.accounts.logged_in")
@@ -93,7 +99,7 @@ def _on_logged_in(sender, request, user, **kwargs):
 def _on_login_failed(sender, credentials, request=None, **kwargs):
     # Django has already replaced the password in `credentials`; only the name tried is kept.
     username = str(credentials.get("username") or "")[:150]
-    audit_record(action="auth.login_failed", actor=None, role="", request=request,
+    audit_record(action="auth.login_failed", actor=None, role="", request=_http_request(request),
                  object_type="auth.login", object_repr=username, after={"username": username})
 
 
@@ -106,7 +112,7 @@ def _on_logged_out(sender, request, user, **kwargs):
 
 
 def _on_locked_out(sender, request, username, ip_address, **kwargs):
-    audit_record(action="auth.lockout", actor=None, role="", request=request,
+    audit_record(action="auth.lockout", actor=None, role="", request=_http_request(request),
                  object_type="auth.login", object_repr=str(username or "")[:150],
                  after={"username": username or "", "ip_address": ip_address or ""})
 

@@ -1,5 +1,6 @@
 """Organisations register themselves once, by their credit code; colleagues join by invitation."""
 
+import datetime
 import random
 import re
 
@@ -241,3 +242,86 @@ def test_an_organisation_without_code_gets_one_clear_error():
         org.full_clean()
 
     assert caught.value.message_dict["credit_code"] == ["This field cannot be blank."]
+
+
+# ------------------------------------------------------------------ password rules, expiry
+
+def test_registration_refuses_a_password_like_the_user_name_with_the_reason(client_en):
+    response = client_en.post(reverse("organization-register"),
+                              {**registration(valid_code(), username="shoushan2026"),
+                               "user-password": "Shoushan2026"})
+
+    assert response.status_code == 200
+    assert response.context["account_form"].errors["password"] == ["The password is too similar to the username."]
+    assert not Organization.objects.exists()
+    assert not User.objects.filter(username="shoushan2026").exists()
+
+
+def test_registration_service_runs_the_rules_with_the_user():
+    from applications.registration import organization_register
+
+    with pytest.raises(ValidationError) as caught, english_active():
+        organization_register(org_form_data={}, username="wangzhiliang", password="Wangzhiliang!",
+                              full_name="王质量", email="wang@example.cn")
+
+    assert caught.value.message_dict["password"] == ["The password is too similar to the username."]
+    assert not User.objects.filter(username="wangzhiliang").exists()
+
+
+def test_invitation_refuses_a_password_like_the_invited_address(
+        client_en, org, admin, django_capture_on_commit_callbacks):
+    client_en.force_login(admin)
+    invite(client_en, org, "chenxiaoming@example.cn", django_capture_on_commit_callbacks)
+    client_en.logout()
+    english(client_en)
+    link = reverse("invitation-accept", args=[Invitation.objects.get().token])
+
+    response = client_en.post(link, {"username": "colleague", "full_name": "陈同事", "email": "other@example.cn",
+                                     "password": "Chenxiaoming1"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["password"] == ["The password is too similar to the email address."]
+    assert not User.objects.filter(username="colleague").exists()
+    with pytest.raises(ValidationError) as caught, english_active():
+        invitation_accept(token=Invitation.objects.get().token, username="chenxiaoming", password="Chenxiaoming1",
+                          full_name="陈同事")
+    assert caught.value.message_dict["password"] == ["The password is too similar to the username."]
+
+
+def test_expired_invitation_says_so_and_the_administrator_invites_again(
+        client_en, org, admin, settings, django_capture_on_commit_callbacks):
+    settings.INVITATION_VALID_DAYS = 7
+    client_en.force_login(admin)
+    invite(client_en, org, "late@example.cn", django_capture_on_commit_callbacks)
+    old = Invitation.objects.get()
+    Invitation.objects.filter(pk=old.pk).update(created_at=old.created_at - datetime.timedelta(days=7, minutes=1))
+    page = client_en.get(reverse("organization-detail", args=[org.pk]))
+    assert "late@example.cn (expired: send the invitation again)" in page.content.decode()
+    client_en.logout()
+    english(client_en)
+    link = reverse("invitation-accept", args=[old.token])
+
+    shown = client_en.get(link)
+    posted = client_en.post(link, {"username": "late", "full_name": "迟到", "email": "late@example.cn",
+                                   "password": PASSWORD})
+
+    assert (shown.status_code, posted.status_code) == (410, 410)
+    message = shown.context["message"]
+    assert message.startswith("This invitation expired on ")
+    assert message.endswith("Ask 李管理 to invite you again from the page of 北京邀请测试有限公司.")
+    assert escape(message) in shown.content.decode()
+    assert not User.objects.filter(username="late").exists()
+    with pytest.raises(ValidationError):
+        invitation_accept(token=old.token, username="late", password=PASSWORD, full_name="迟到")
+
+    client_en.force_login(admin)
+    invite(client_en, org, "late@example.cn", django_capture_on_commit_callbacks)
+    client_en.logout()
+    english(client_en)
+    fresh = Invitation.objects.exclude(pk=old.pk).get()
+    accepted = client_en.post(reverse("invitation-accept", args=[fresh.token]),
+                              {"username": "late", "full_name": "迟到", "email": "late@example.cn",
+                               "password": PASSWORD})
+
+    assert accepted.status_code == 302
+    assert Membership.objects.filter(user__username="late", organization=org).exists()
