@@ -3,6 +3,12 @@
 Allowed: PDF, PNG, JPEG, and Office documents (OOXML .docx/.xlsx/.pptx and legacy OLE
 .doc/.xls/.ppt). A file whose bytes do not match its extension (an .exe renamed .pdf) is
 refused, as is an empty file.
+
+Two checks protect the experts' machines, which open these files (GB/T 22239-2019 level 3,
+malicious code): an OOXML document must be a bounded zip archive (members, uncompressed size and
+compression ratio are capped; every member is inflated, so sizes an archive forges are caught
+by its checksums), and a PDF must carry no active content (JavaScript, launch actions,
+automatic actions, XFA forms), found by walking its object graph with pypdf.
 """
 
 import hashlib
@@ -12,6 +18,9 @@ import zipfile
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 EXTENSIONS = {
@@ -27,6 +36,18 @@ EXTENSIONS = {
     "ppt": "application/vnd.ms-powerpoint",
 }
 _OOXML_DIRS = {"docx": "word/", "xlsx": "xl/", "pptx": "ppt/"}
+
+# Bounds of an OOXML archive. Real documents: tens to a few hundred members, text XML inflating
+# 5-20 times (a very repetitive spreadsheet up to about 100), images barely at all. A zip bomb
+# inflates about 1,000 times per layer, or hides one such member among incompressible ones; the
+# total cap catches that case, the ratio the plain one.
+OOXML_MAX_MEMBERS = 5_000
+OOXML_MAX_UNCOMPRESSED = 256 * 1024 * 1024
+OOXML_MAX_RATIO = 100
+_INFLATE_CHUNK = 1024 * 1024
+
+# PDF objects visited at most while looking for active content (a 20 MB PDF has some 10^5).
+PDF_MAX_OBJECTS = 1_000_000
 
 
 def _sniff(upload, head: bytes) -> str | None:
@@ -89,8 +110,135 @@ def check_upload(upload, *, max_bytes: int) -> dict:
     if not matches:
         raise ValidationError(_("“%(name)s” is not really a .%(ext)s file (its content does not match its "
                                 "name) and was refused.") % {"name": name, "ext": ext})
+    if found in _OOXML_DIRS:
+        check_ooxml_bounds(upload, name=name)
+    elif found == "pdf":
+        check_pdf_inactive(upload, name=name)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
     return {"name": name, "content_type": EXTENSIONS[ext], "size": upload.size, "sha256": digest.hexdigest()}
+
+
+# ------------------------------------------------------------------ OOXML: a bounded zip archive
+
+def check_ooxml_bounds(upload, *, name: str) -> None:
+    """Refuse an OOXML archive with too many members, too many bytes once inflated, or an
+    inflation ratio no real document has. The sizes the archive declares are checked first
+    (cheap); then every member is inflated and counted: zipfile stops each member at its
+    declared size and checks its CRC, so an archive that understates a size is refused as
+    damaged, and members overlapping the same compressed bytes are each counted."""
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            members = archive.infolist()
+            if len(members) > OOXML_MAX_MEMBERS:
+                raise _ooxml_refused(name, _("it has %(n)s parts, at most %(limit)s are accepted")
+                                     % {"n": len(members), "limit": OOXML_MAX_MEMBERS})
+            _check_ooxml_size(name, sum(m.file_size for m in members), upload.size)
+            inflated = 0
+            for member in members:
+                with archive.open(member) as stream:
+                    while chunk := stream.read(_INFLATE_CHUNK):
+                        inflated += len(chunk)
+                        _check_ooxml_size(name, inflated, upload.size)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError,
+            EOFError, ValueError) as exc:
+        raise ValidationError(_("“%(name)s” is a damaged or unsupported Office document and was refused.")
+                              % {"name": name}) from exc
+    finally:
+        upload.seek(0)
+
+
+def _check_ooxml_size(name, inflated: int, compressed: int) -> None:
+    if inflated > OOXML_MAX_UNCOMPRESSED:
+        raise _ooxml_refused(name, _("it would unpack to more than %(limit)s MB")
+                             % {"limit": OOXML_MAX_UNCOMPRESSED // 1048576})
+    if inflated > OOXML_MAX_RATIO * max(compressed, 1):
+        raise _ooxml_refused(name, _("it unpacks to more than %(ratio)s times its size")
+                             % {"ratio": OOXML_MAX_RATIO})
+
+
+def _ooxml_refused(name, reason) -> ValidationError:
+    return ValidationError(_("“%(name)s” was refused: %(reason)s, which no real Office document does "
+                             "(a “zip bomb”). Save it again from Word, Excel or PowerPoint.")
+                           % {"name": name, "reason": reason})
+
+
+# ------------------------------------------------------------------ PDF: no active content
+
+def _active_content_labels():
+    return {
+        "javascript": _("JavaScript"),
+        "launch": _("an action that starts a program"),
+        "automatic": _("automatic actions (/AA)"),
+        "xfa": _("an XFA form (may carry scripts)"),
+    }
+
+
+def check_pdf_inactive(upload, *, name: str) -> None:
+    """Refuse a PDF carrying JavaScript (/JS, /JavaScript, as an /OpenAction or anywhere else),
+    launch actions, automatic actions (/AA) or an XFA form: they run when an expert opens it."""
+    upload.seek(0)
+    try:
+        reader = PdfReader(upload, strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ValidationError(_("“%(name)s” is protected by a password, so it cannot be checked for "
+                                    "scripts and was refused. Upload it without the password.") % {"name": name})
+        found = pdf_active_content(reader)
+    except ValidationError:
+        raise
+    except (PyPdfError, ValueError, TypeError, KeyError, AttributeError, OSError, RecursionError) as exc:
+        raise ValidationError(_("“%(name)s” is a damaged PDF and was refused. Save or print it to PDF again.")
+                              % {"name": name}) from exc
+    finally:
+        upload.seek(0)
+    if found:
+        labels = _active_content_labels()
+        raise ValidationError(_("“%(name)s” contains active content (%(what)s) that would run on the "
+                                "experts' computers, and was refused. Print it to PDF again without "
+                                "scripts or actions.") % {"name": name,
+                                                          "what": "、".join(labels[k] for k in sorted(found))})
+
+
+def pdf_active_content(reader) -> set[str]:
+    """The kinds of active content in the document: walk every object reachable from the
+    trailer (object streams and escaped names are decoded by pypdf), iteratively."""
+    found: set[str] = set()
+    seen: set[tuple[int, int]] = set()
+    stack = [reader.trailer]
+    visited = 0
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, IndirectObject):
+            key = (obj.idnum, obj.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            obj = obj.get_object()
+        visited += 1
+        if visited > PDF_MAX_OBJECTS:
+            raise ValueError("too many objects")
+        if isinstance(obj, DictionaryObject):
+            found |= _dictionary_active_content(obj)
+            stack.extend(obj.values())
+        elif isinstance(obj, ArrayObject):
+            stack.extend(obj)
+    return found
+
+
+def _dictionary_active_content(obj) -> set[str]:
+    kinds = set()
+    action = obj.get("/S")
+    if isinstance(action, IndirectObject):
+        action = action.get_object()
+    if "/JS" in obj or "/JavaScript" in obj or action == "/JavaScript":
+        kinds.add("javascript")
+    if action == "/Launch":
+        kinds.add("launch")
+    if "/AA" in obj:
+        kinds.add("automatic")
+    if "/XFA" in obj:
+        kinds.add("xfa")
+    return kinds

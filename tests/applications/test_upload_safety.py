@@ -1,0 +1,254 @@
+"""Uploads that would harm the experts who open them: Office documents that are zip bombs
+(too many parts, too many bytes unpacked, an impossible compression ratio, forged sizes) and
+PDFs carrying JavaScript, launch actions, automatic actions or XFA forms. Refused through the
+upload page with a message naming the problem, the draft untouched; real documents (including
+the portal's own PDF and a PDF whose opening view is a page) accepted."""
+
+import io
+import os
+import struct
+import zipfile
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from pypdf import PdfWriter
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+
+from applications import drafts, uploads
+from applications.pdf import application_pdf_bytes
+from award_portal.audit import audit_events_for
+
+from .support import docx_bytes, draft, english, make_org, make_rep, open_round, pdf_bytes
+
+pytestmark = pytest.mark.django_db
+
+CONTENT_TYPES = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+                 'package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>')
+
+
+@pytest.fixture
+def rep(make_user):
+    return make_rep(make_user, make_org())
+
+
+@pytest.fixture
+def application(rep):
+    """A draft of the 2026 Beijing round (20 MB per attachment) with one accepted PDF."""
+    application = draft(open_round("beijing"), rep.organizations.get(), rep)
+    drafts.attachment_add(application_id=application.pk, actor=rep,
+                          upload=ContentFile(pdf_bytes(), name="质量手册.pdf"))
+    return application
+
+
+@pytest.fixture
+def client_rep(client, rep):
+    client.force_login(rep)
+    return english(client)
+
+
+def upload(client, application, name, content):
+    response = client.post(reverse("attachment-upload", args=[application.pk]),
+                           {"file": SimpleUploadedFile(name, content, "application/octet-stream")}, follow=True)
+    return [str(m) for m in response.context["messages"]]
+
+
+def stored(application):
+    return (list(application.attachments.order_by("pk").values_list("original_name", flat=True)),
+            audit_events_for(application).filter(action="attachment.upload").count())
+
+
+# ------------------------------------------------------------------ Office documents
+
+def ooxml(members: dict[str, bytes | int], *, kind="word") -> bytes:
+    """A zip with an OOXML content-types part and `kind`'s directory; an int member is that
+    many zero bytes, written in chunks (deflate packs them about 1,000 to 1)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        for name, content in {f"{kind}/document.xml": b"<w:document/>", **members}.items():
+            if isinstance(content, int):
+                with archive.open(name, "w") as stream:
+                    for _ in range(content // (1 << 20)):
+                        stream.write(bytes(1 << 20))
+            else:
+                archive.writestr(name, content)
+    return out.getvalue()
+
+
+def forge_sizes(data: bytes, member: str, declared: int) -> bytes:
+    """The archive with `member`'s uncompressed size understated in both its headers."""
+    data = bytearray(data)
+    # (signature, offset of the uncompressed size, of the name's length, of the name)
+    for signature, size_at, length_at, name_at in ((b"PK\x03\x04", 22, 26, 30), (b"PK\x01\x02", 24, 28, 46)):
+        offset = data.find(signature)
+        while offset != -1:
+            name_length = struct.unpack_from("<H", data, offset + length_at)[0]
+            if bytes(data[offset + name_at:offset + name_at + name_length]) == member.encode():
+                struct.pack_into("<I", data, offset + size_at, declared)
+            offset = data.find(signature, offset + 4)
+    return bytes(data)
+
+
+def test_a_real_word_document_is_accepted(client_rep, application):
+    messages = upload(client_rep, application, "manual.docx", docx_bytes())
+
+    assert messages == ["Uploaded."]
+    assert stored(application) == (["质量手册.pdf", "manual.docx"], 2)
+
+
+def test_a_zip_bomb_is_refused_by_its_compression_ratio(client_rep, application):
+    before = stored(application)
+    bomb = ooxml({"word/media/zeros.bin": 40 << 20})  # 40 MB of zeros in ~40 KB
+
+    messages = upload(client_rep, application, "report.docx", bomb)
+
+    assert len(bomb) < 200_000
+    assert messages == ["“report.docx” was refused: it unpacks to more than 100 times its size, which no "
+                        "real Office document does (a “zip bomb”). Save it again from Word, Excel or PowerPoint."]
+    assert stored(application) == before
+
+
+def test_a_bomb_hidden_among_incompressible_parts_is_refused_by_its_total_size(client_rep, application):
+    before = stored(application)
+    # 3 MB that does not compress keeps the overall ratio below 100; 300 MB of zeros beside it.
+    bomb = ooxml({"xl/media/photo.jpg": os.urandom(3 << 20), "xl/media/zeros.bin": 300 << 20}, kind="xl")
+
+    messages = upload(client_rep, application, "figures.xlsx", bomb)
+
+    assert messages == ["“figures.xlsx” was refused: it would unpack to more than 256 MB, which no real "
+                        "Office document does (a “zip bomb”). Save it again from Word, Excel or PowerPoint."]
+    assert stored(application) == before
+
+
+def test_an_archive_of_too_many_parts_is_refused(client_rep, application):
+    before = stored(application)
+    many = ooxml({f"word/media/p{i}.xml": b"<p/>" for i in range(5_001)})
+
+    messages = upload(client_rep, application, "many.docx", many)
+
+    assert messages == ["“many.docx” was refused: it has 5003 parts, at most 5000 are accepted, which no real "
+                        "Office document does (a “zip bomb”). Save it again from Word, Excel or PowerPoint."]
+    assert stored(application) == before
+
+
+def test_an_archive_that_understates_a_size_is_refused_as_damaged(client_rep, application):
+    before = stored(application)
+    forged = forge_sizes(ooxml({"word/media/zeros.bin": 8 << 20}), "word/media/zeros.bin", 1_000)
+
+    messages = upload(client_rep, application, "forged.docx", forged)
+
+    assert messages == ["“forged.docx” is a damaged or unsupported Office document and was refused."]
+    assert stored(application) == before
+
+
+# ------------------------------------------------------------------ PDFs
+
+def pypdf_document(build) -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    build(writer)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def action(kind: str, **entries) -> DictionaryObject:
+    return DictionaryObject({NameObject("/S"): NameObject(kind),
+                             **{NameObject(f"/{k}"): TextStringObject(v) for k, v in entries.items()}})
+
+
+def set_open_action(value):
+    def build(writer):
+        writer._root_object[NameObject("/OpenAction")] = value
+    return build
+
+
+def add_document_javascript(writer, code="app.alert('x');"):
+    """A document-level script: the catalog's /Names /JavaScript name tree."""
+    tree = DictionaryObject({NameObject("/Names"): ArrayObject([TextStringObject("x"),
+                                                                 action("/JavaScript", JS=code)])})
+    writer._root_object[NameObject("/Names")] = DictionaryObject({NameObject("/JavaScript"): tree})
+
+
+def set_page_additional_action(writer):
+    writer.pages[0][NameObject("/AA")] = DictionaryObject({NameObject("/O"): action("/URI", URI="http://x.example")})
+
+
+def raw_pdf(catalog: bytes) -> bytes:
+    """A hand-written one-page PDF with this catalog (names may be #-escaped, as attackers do)."""
+    objects = [catalog, b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+               b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>"]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(b"trailer<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
+def refusal(name, what):
+    return (f"“{name}” contains active content ({what}) that would run on the experts' computers, and was "
+            "refused. Print it to PDF again without scripts or actions.")
+
+
+ACTIVE_PDFS = [
+    pytest.param(pypdf_document(add_document_javascript), "JavaScript", id="document-javascript"),
+    pytest.param(pypdf_document(set_open_action(action("/JavaScript", JS="app.launchURL('x')"))), "JavaScript",
+                 id="open-action-javascript"),
+    pytest.param(pypdf_document(set_open_action(action("/Launch", F="cmd.exe"))), "an action that starts a program",
+                 id="open-action-launch"),
+    pytest.param(pypdf_document(set_page_additional_action), "automatic actions (/AA)", id="page-additional-action"),
+    pytest.param(raw_pdf(b"<</Type/Catalog/Pages 2 0 R/OpenAction<</S/J#61vaScript/J#53(app.alert(1))>>>>"),
+                 "JavaScript", id="escaped-names"),
+    pytest.param(raw_pdf(b"<</Type/Catalog/Pages 2 0 R/AcroForm<</Fields[]/XFA 3 0 R>>>>"),
+                 "an XFA form (may carry scripts)", id="xfa-form"),
+]
+
+
+@pytest.mark.parametrize(("content", "what"), ACTIVE_PDFS)
+def test_a_pdf_with_active_content_is_refused(client_rep, application, content, what):
+    before = stored(application)
+
+    messages = upload(client_rep, application, "evidence.pdf", content)
+
+    assert messages == [refusal("evidence.pdf", what)]
+    assert stored(application) == before
+
+
+def test_a_pdf_with_several_kinds_names_them_all():
+    content = pypdf_document(lambda w: (add_document_javascript(w), set_open_action(action("/Launch", F="x"))(w)))
+
+    with pytest.raises(uploads.ValidationError) as refused:
+        uploads.check_upload(ContentFile(content, name="a.pdf"), max_bytes=1 << 20)
+
+    assert "JavaScript" in refused.value.messages[0]
+    assert "an action that starts a program" in refused.value.messages[0]
+
+
+def test_a_password_protected_pdf_is_refused(client_rep, application):
+    def encrypt(writer):
+        writer.encrypt(user_password="secret", owner_password="owner", algorithm="RC4-128")
+
+    messages = upload(client_rep, application, "locked.pdf", pypdf_document(encrypt))
+
+    assert messages == ["“locked.pdf” is protected by a password, so it cannot be checked for scripts and was "
+                        "refused. Upload it without the password."]
+
+
+def test_a_pdf_opening_on_a_page_and_the_portals_own_pdf_are_accepted(client_rep, application):
+    opening_view = raw_pdf(b"<</Type/Catalog/Pages 2 0 R/OpenAction[3 0 R/Fit]>>")
+    own = application_pdf_bytes(application)
+
+    assert uploads.pdf_active_content(uploads.PdfReader(io.BytesIO(own))) == set()
+    assert upload(client_rep, application, "view.pdf", opening_view) == ["Uploaded."]
+    assert upload(client_rep, application, "application.pdf", own) == ["Uploaded."]
+
+    assert stored(application) == (["质量手册.pdf", "view.pdf", "application.pdf"], 3)
