@@ -20,6 +20,7 @@ import io
 import queue
 import threading
 import time
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -106,9 +107,9 @@ def _is_excel(file_name: str) -> bool:
     return file_name.lower().endswith((".xlsx", ".xlsm"))
 
 
-def read_table(data: bytes, file_name: str) -> tuple[pa.Table, str]:
+def read_table(data: bytes, file_name: str, source: RecordSource | None = None) -> tuple[pa.Table, str]:
     if _is_excel(file_name):
-        return read_excel(data), "xlsx"
+        return read_excel(data, source), "xlsx"
     return decode_table(data)
 
 
@@ -126,12 +127,41 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def read_excel(data: bytes) -> pa.Table:
+# An Excel file is a zip archive. A 1,000,000-row sheet packs to some 40 MB and unpacks 5-20
+# times; a zip bomb unpacks about 1,000 times. openpyxl reads members through zipfile, which
+# stops each at its declared size and checks its CRC, so the sizes the archive declares bind.
+EXCEL_MAX_MEMBERS = 10_000
+EXCEL_MAX_UNCOMPRESSED = 4 << 30
+EXCEL_MAX_RATIO = 100
+
+
+def check_excel_archive(data: bytes) -> None:
+    """Refuse an Excel file whose archive has too many parts or unpacks too far (a zip bomb)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except zipfile.BadZipFile:
+        raise ImportRefused("unparsable", error="not an Excel .xlsx file (not a zip archive)") from None
+    unpacked = sum(m.file_size for m in members)
+    if (len(members) > EXCEL_MAX_MEMBERS or unpacked > EXCEL_MAX_UNCOMPRESSED
+            or unpacked > EXCEL_MAX_RATIO * len(data)):
+        raise ImportRefused("unparsable", error=(
+            f"zip bomb refused: {len(members)} parts unpacking to {unpacked} bytes from {len(data)} "
+            f"(limits {EXCEL_MAX_MEMBERS} parts, {EXCEL_MAX_UNCOMPRESSED} bytes, {EXCEL_MAX_RATIO} times)"))
+
+
+def read_excel(data: bytes, source: RecordSource | None = None) -> pa.Table:
+    """The first sheet as text columns. With `source`, its header is checked against the
+    source's column mapping before any data row is read: a sheet of a million rows lacking a
+    column is refused at once, not after reading it all."""
     from openpyxl import load_workbook
 
+    check_excel_archive(data)
     sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     header = [_cell_text(c).strip() for c in next(rows, ())]
+    if source is not None and header:  # an empty sheet is refused as having no rows
+        check_header(header, source)
     columns = [[] for _ in header]
     for row in rows:
         if not any(cell is not None and str(cell).strip() for cell in row):
@@ -141,14 +171,21 @@ def read_excel(data: bytes) -> pa.Table:
     return pa.table({name: pa.array(values, pa.string()) for name, values in zip(header, columns, strict=True)})
 
 
-def map_columns(table: pa.Table, source: RecordSource) -> pa.Table:
+def check_header(header, source: RecordSource) -> list[str]:
+    """The header's columns as our field names (the source's column mapping); refused when a
+    required column is missing, naming it as the source's files call it."""
     mapping = {k.strip(): v for k, v in (source.column_mapping or {}).items()}
-    names = [mapping.get(str(c).strip(), str(c).strip()) for c in table.column_names]
-    table = table.rename_columns(names)
+    names = [mapping.get(str(c).strip(), str(c).strip()) for c in header]
     missing = [field for field in REQUIRED if field not in names]
     if missing:
         wanted = {v: k for k, v in mapping.items()}
         raise ImportRefused("missing_columns", columns=[wanted.get(f, f) for f in missing])
+    return names
+
+
+def map_columns(table: pa.Table, source: RecordSource) -> pa.Table:
+    names = check_header(table.column_names, source)
+    table = table.rename_columns(names)
     columns = {}
     for field in REQUIRED + OPTIONAL:
         if field in names:
@@ -438,7 +475,7 @@ def import_file(*, source: RecordSource, data: bytes, file_name: str, actor=None
                                        max_rows=data.count(b"\n"))
             if loaded is not None:
                 return loaded  # else: not plain UTF-8, duplicate ids, or a concurrent import; from the start
-        table, encoding = read_table(data, file_name)
+        table, encoding = read_table(data, file_name, source)
         batch.encoding = encoding
         if table.num_rows == 0:
             raise ImportRefused("no_rows")

@@ -252,3 +252,95 @@ def test_a_pdf_opening_on_a_page_and_the_portals_own_pdf_are_accepted(client_rep
     assert upload(client_rep, application, "application.pdf", own) == ["Uploaded."]
 
     assert stored(application) == (["质量手册.pdf", "view.pdf", "application.pdf"], 3)
+
+
+# ------------------------------------------------------------------ big-data Excel imports
+
+def xlsx(header: list[str], rows: int, *, broken_tail=False, extra: dict | None = None) -> bytes:
+    """An Excel workbook whose first sheet has `header` and `rows` generated rows (inline
+    strings, written by hand so that large sheets are quick to make); `broken_tail` cuts the
+    sheet's XML off in the middle of a row, as a reader going through the whole sheet finds."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    letters = [get_column_letter(i + 1) for i in range(len(header))]
+
+    def row(number, values):
+        cells = "".join(f'<c r="{col}{number}" t="inlineStr"><is><t>{v}</t></is></c>' for col, v in zip(letters, values, strict=False))
+        return f'<row r="{number}">{cells}</row>'
+
+    # The <dimension> element up front, as Excel writes it (without it openpyxl scans the whole
+    # sheet for one before giving the first row).
+    parts = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxml'
+             f'formats.org/spreadsheetml/2006/main"><dimension ref="A1:{letters[-1]}{rows + 1}"/><sheetData>',
+             row(1, header)]
+    parts += [row(n, [f"R{n}", "91110108MA01ABCD1X", f"测试公司{n}", "2023-05-10"][: len(header)])
+              for n in range(2, rows + 2)]
+    parts.append(f'<row r="{rows + 2}"><c r="A{rows + 2}" t="inlineStr"><is><t>cut off' if broken_tail
+                 else "</sheetData></worksheet>")
+    workbook = io.BytesIO()
+    Workbook().save(workbook)
+    out = io.BytesIO()
+    with zipfile.ZipFile(workbook) as template, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member in template.infolist():
+            data = "".join(parts).encode() if member.filename == "xl/worksheets/sheet1.xml" else template.read(member)
+            archive.writestr(member.filename, data)
+        for name, size in (extra or {}).items():
+            with archive.open(name, "w") as stream:
+                for _ in range(size // (1 << 20)):
+                    stream.write(bytes(1 << 20))
+    return out.getvalue()
+
+
+@pytest.fixture
+def penalty_source():
+    from tests.bigdata.support import load_programs, source
+
+    load_programs()
+    return source("gov-penalty")
+
+
+def headers_of(src, *, without: str | None = None) -> list[str]:
+    """The source's Chinese headers of the four required fields, one of them left out."""
+    header_of = {field: header for header, field in src.column_mapping.items()}
+    return [header_of[f] for f in ("source_record_id", "credit_code", "org_name", "occurred_on") if f != without]
+
+
+def test_excel_import_missing_a_column_is_refused_from_its_header_alone(penalty_source):
+    from bigdata.importer import import_file
+    from bigdata.models import ImportBatch, PublicRecord
+
+    # Past its header the sheet is broken: reading it all would fail instead of naming the column.
+    data = xlsx(headers_of(penalty_source, without="org_name"), 5_000, broken_tail=True)
+    missing = {f: h for h, f in penalty_source.column_mapping.items()}["org_name"]
+
+    batch = import_file(source=penalty_source, data=data, file_name="处罚.xlsx")
+
+    assert (batch.status, batch.message_code, batch.message_params) == (
+        ImportBatch.Status.REFUSED, "missing_columns", {"columns": [missing]})
+    assert PublicRecord.objects.count() == 0
+
+
+def test_excel_import_with_its_columns_reads_the_whole_sheet(penalty_source):
+    from bigdata.importer import import_file
+    from bigdata.models import ImportBatch
+
+    whole = import_file(source=penalty_source, data=xlsx(headers_of(penalty_source), 3), file_name="处罚.xlsx")
+    broken = import_file(source=penalty_source, data=xlsx(headers_of(penalty_source), 5_000, broken_tail=True),
+                         file_name="处罚.xlsx")
+
+    assert (whole.rows_total, whole.encoding) == (3, "xlsx")
+    assert (broken.status, broken.message_code) == (ImportBatch.Status.FAILED, "failed")
+
+
+def test_excel_import_that_is_a_zip_bomb_is_refused_before_it_is_opened(penalty_source):
+    from bigdata.importer import import_file
+    from bigdata.models import ImportBatch
+
+    data = xlsx(headers_of(penalty_source), 3, extra={"xl/media/zeros.bin": 64 << 20})
+
+    batch = import_file(source=penalty_source, data=data, file_name="处罚.xlsx")
+
+    assert len(data) < 200_000
+    assert (batch.status, batch.message_code) == (ImportBatch.Status.REFUSED, "unparsable")
+    assert batch.message_params["error"].startswith("zip bomb refused: 10 parts unpacking to 67")
