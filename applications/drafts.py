@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from award_portal.audit import audit_record
-from award_portal.middleware import client_ip, current_request
 
 from . import forms as step_forms
 from .enums import EDITABLE_STATES, Action
@@ -146,14 +145,19 @@ def _apply(application, step, cleaned):
 
 
 @transaction.atomic
-def commitment_sign(*, application_id: int, actor, signer_name: str, signer_title: str, version=None):
-    """Record the commitment letter: who accepted it, when, from which address."""
+def commitment_sign(*, application_id: int, actor, signer_name: str, signer_title: str, version=None,
+                    ip: str | None = None):
+    """Record the commitment letter: who accepted it, when, from which address.
+
+    `ip` is the signer's address as the view established it (award_portal.middleware.client_ip,
+    which trusts X-Forwarded-For only behind the configured proxies); None outside a request.
+    """
     application = _lock_editable(application_id, actor, version)
     if not signer_name.strip() or not signer_title.strip():
         raise ValidationError(_("Give the signer's name and position."))
     letter, _created = CommitmentLetter.objects.update_or_create(application=application, defaults={
         "signer_name": signer_name.strip(), "signer_title": signer_title.strip(), "text": COMMITMENT_TEXT,
-        "text_version": COMMITMENT_VERSION, "accepted_by": actor, "ip": client_ip(current_request())})
+        "text_version": COMMITMENT_VERSION, "accepted_by": actor, "ip": ip})
     application.version += 1
     application.save(update_fields=["version", "updated_at"])
     audit_record(action="application.commitment_signed", obj=application, actor=actor,

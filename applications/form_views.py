@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from award_portal.middleware import client_ip
+
 from . import drafts, permissions, recommendation, selectors, services
 from . import forms as step_forms
 from .enums import EDITABLE_STATES
@@ -169,7 +171,7 @@ def commitment_sign(request, pk):
         try:
             drafts.commitment_sign(application_id=application.pk, actor=request.user,
                                    signer_name=form.cleaned_data["signer_name"],
-                                   signer_title=form.cleaned_data["signer_title"])
+                                   signer_title=form.cleaned_data["signer_title"], ip=client_ip(request))
             messages.success(request, _("The commitment letter has been accepted."))
             return redirect("application-edit", pk=pk, step="review")
         except ValidationError as exc:

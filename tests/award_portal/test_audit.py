@@ -20,6 +20,7 @@ from award_portal.audit import (
 from award_portal.middleware import client_ip
 from award_portal.roles import Role
 from award_portal.workdays import CalendarYear
+from tests.applications.support import draft, form_values, make_org, make_rep, open_round
 
 pytestmark = pytest.mark.django_db
 
@@ -384,3 +385,155 @@ def test_admin_calendar_year_save_audited_with_actor_and_ip(client, make_user):
     assert (added.actor, added.object_type, added.object_id, added.ip) == (
         admin, "award_portal.calendaryear", str(year.pk), "192.0.2.10")
     assert verify_output() == f"audit trail verified: {AuditEvent.objects.count()} entries, chain intact"
+
+
+# --- Privileges and the admin ---------------------------------------------------------------
+
+
+def privilege_events(user):
+    return list(AuditEvent.objects.filter(object_type="award_portal.user", object_id=str(user.pk),
+                                          action__startswith="privilege.")
+                .order_by("id").values_list("action", "before", "after"))
+
+
+def user_change_form(client, user, **changes):
+    """The admin's change form for `user` as a browser would post it, with `changes` applied."""
+    shown = form_values(client.get(f"/admin/award_portal/user/{user.pk}/change/").content.decode())
+    data = {
+        "username": user.username, "first_name": "", "last_name": "", "email": user.email,
+        "full_name": user.full_name, "phone": "", "language": user.language,
+        "is_active": "on", "groups": [str(pk) for pk in user.groups.values_list("pk", flat=True)],
+        "user_permissions": [], "last_login_0": "", "last_login_1": "",
+        **{name: value for name, value in shown.items() if "date_joined" in name},
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def test_admin_moving_expert_to_office_audited_with_groups_and_fields(client, make_user):
+    from django.contrib.auth.models import Group
+
+    admin = make_user(is_staff=True, is_superuser=True)
+    expert = make_user(role=Role.EXPERT)
+    expert.date_joined = expert.date_joined.replace(second=0, microsecond=0)  # as the form shows it
+    expert.save(update_fields=["date_joined"])
+    office = Group.objects.get_or_create(name="office")[0]
+    client.force_login(admin)
+
+    response = client.post(f"/admin/award_portal/user/{expert.pk}/change/",
+                           user_change_form(client, expert, groups=[str(office.pk)], is_staff="on"),
+                           REMOTE_ADDR="192.0.2.44")
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert privilege_events(expert)[-3:] == [
+        ("privilege.flags_changed", {"is_staff": False}, {"is_staff": True}),
+        ("privilege.groups_changed", {"groups": ["expert"]}, {"groups": []}),
+        ("privilege.groups_changed", {"groups": []}, {"groups": ["office"]}),
+    ]
+    change = AuditEvent.objects.get(action="admin.change", object_id=str(expert.pk))
+    assert (change.actor, change.object_type, change.ip) == (admin, "award_portal.user", "192.0.2.44")
+    assert sorted(change.after["fields"]) == ["Groups", "Staff status"]
+    assert verify_output() == f"audit trail verified: {AuditEvent.objects.count()} entries, chain intact"
+
+
+def test_superuser_flag_set_in_code_audited(make_user):
+    user = make_user(role=Role.OFFICE)
+
+    user.is_superuser = True
+    user.is_active = False
+    user.save()
+
+    assert privilege_events(user)[-1] == (
+        "privilege.flags_changed", {"is_active": True, "is_superuser": False}, {"is_active": False, "is_superuser": True})
+
+
+def test_privileged_user_creation_audited_plain_one_not(make_user):
+    plain = make_user()
+    staff = make_user(is_staff=True)
+
+    assert privilege_events(plain) == []
+    assert privilege_events(staff) == [
+        ("privilege.flags_changed", {}, {"is_active": True, "is_staff": True, "is_superuser": False})]
+
+
+def test_last_login_save_is_not_a_privilege_change(client, make_user):
+    user = make_user(role=Role.OFFICE)
+    before = privilege_events(user)
+
+    client.force_login(user)  # saves last_login only
+
+    assert privilege_events(user) == before
+
+
+def test_group_membership_changed_from_the_group_side_audited(make_user):
+    from django.contrib.auth.models import Group
+
+    user = make_user(role=Role.EXPERT)
+    office = Group.objects.get_or_create(name="office")[0]
+
+    office.user_set.add(user)
+    office.user_set.clear()
+
+    assert privilege_events(user)[-2:] == [
+        ("privilege.groups_changed", {"groups": ["expert"]}, {"groups": ["expert", "office"]}),
+        ("privilege.groups_changed", {"groups": ["expert", "office"]}, {"groups": ["expert"]}),
+    ]
+
+
+def test_group_permissions_changed_audited():
+    from django.contrib.auth.models import Group, Permission
+
+    group = Group.objects.get_or_create(name="expert")[0]
+    permission = Permission.objects.get(codename="view_auditevent")
+
+    group.permissions.add(permission)
+
+    event = AuditEvent.objects.filter(action="privilege.group_permissions_changed").get()
+    assert (event.object_type, event.object_id) == ("auth.group", str(group.pk))
+    assert (event.before, event.after) == ({"permissions": []}, {"permissions": ["award_portal.view_auditevent"]})
+
+
+def test_admin_bulk_delete_audited_per_object(client, make_user):
+    admin = make_user(is_staff=True, is_superuser=True)
+    years = [CalendarYear.objects.create(year=year, source_document="通知") for year in (2028, 2029)]
+    client.force_login(admin)
+
+    response = client.post("/admin/award_portal/calendaryear/", {
+        "action": "delete_selected", "_selected_action": [str(y.pk) for y in years], "post": "yes"})
+
+    assert response.status_code == 302
+    assert not CalendarYear.objects.filter(year__in=[2028, 2029]).exists()
+    assert sorted(AuditEvent.objects.filter(action="admin.delete").values_list("object_id", "object_repr", "actor")) == [
+        (str(years[0].pk), "2028", admin.pk), (str(years[1].pk), "2029", admin.pk)]
+
+
+def test_admin_single_delete_audited_once(client, make_user):
+    admin = make_user(is_staff=True, is_superuser=True)
+    year = CalendarYear.objects.create(year=2030, source_document="通知")
+    client.force_login(admin)
+
+    response = client.post(f"/admin/award_portal/calendaryear/{year.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    assert list(AuditEvent.objects.filter(action="admin.delete").values_list("object_type", "object_id")) == [
+        ("award_portal.calendaryear", str(year.pk))]
+
+
+# --- The commitment letter's address --------------------------------------------------------
+
+
+def test_commitment_letter_stores_the_real_address_not_a_forged_header(client, make_user, settings):
+    from applications.models import CommitmentLetter
+    settings.TRUSTED_PROXY_COUNT = 0
+    rep = make_rep(make_user, make_org(name="北京审计地址测试有限公司"))
+    application = draft(open_round("beijing"), rep.memberships.get().organization, rep)
+    client.force_login(rep)
+
+    response = client.post(f"/applications/{application.pk}/commitment/", {
+        "signer_name": "张三", "signer_title": "董事长", "accept": "on", "version": application.version,
+    }, REMOTE_ADDR="198.51.100.77", HTTP_X_FORWARDED_FOR="8.8.8.8")
+
+    assert response.status_code == 302
+    assert CommitmentLetter.objects.get(application=application).ip == "198.51.100.77"
+    signed = AuditEvent.objects.get(action="application.commitment_signed")
+    assert signed.ip == "198.51.100.77"
