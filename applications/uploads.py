@@ -17,6 +17,7 @@ import unicodedata
 import zipfile
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
@@ -196,10 +197,11 @@ def check_pdf_inactive(upload, *, name: str) -> None:
         upload.seek(0)
     if found:
         labels = _active_content_labels()
+        separator = "、" if (get_language() or "").startswith("zh") else ", "
         raise ValidationError(_("“%(name)s” contains active content (%(what)s) that would run on the "
                                 "experts' computers, and was refused. Print it to PDF again without "
                                 "scripts or actions.") % {"name": name,
-                                                          "what": "、".join(labels[k] for k in sorted(found))})
+                                                          "what": separator.join(labels[k] for k in sorted(found))})
 
 
 def pdf_active_content(reader) -> set[str]:

@@ -13,6 +13,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
@@ -226,7 +227,7 @@ def test_a_pdf_with_active_content_is_refused(client_rep, application, content, 
 def test_a_pdf_with_several_kinds_names_them_all():
     content = pypdf_document(lambda w: (add_document_javascript(w), set_open_action(action("/Launch", F="x"))(w)))
 
-    with pytest.raises(uploads.ValidationError) as refused:
+    with translation.override("en"), pytest.raises(uploads.ValidationError) as refused:
         uploads.check_upload(ContentFile(content, name="a.pdf"), max_bytes=1 << 20)
 
     assert "JavaScript" in refused.value.messages[0]
@@ -344,3 +345,28 @@ def test_excel_import_that_is_a_zip_bomb_is_refused_before_it_is_opened(penalty_
     assert len(data) < 200_000
     assert (batch.status, batch.message_code) == (ImportBatch.Status.REFUSED, "unparsable")
     assert batch.message_params["error"].startswith("zip bomb refused: 10 parts unpacking to 67")
+
+
+# ------------------------------------------------------------------ the application's PDF
+
+def pdf_text(data: bytes) -> str:
+    return "".join("".join(page.extract_text().split()) for page in uploads.PdfReader(io.BytesIO(data)).pages)
+
+
+def test_pdf_prints_the_validated_report_and_cuts_an_overlong_draft_text(application):
+    from applications.forms import report_field_name, report_max_chars
+    from applications.models import SelfAssessment
+
+    first, second = application.round.program.criteria.categories.all()[:2]
+    limit = report_max_chars(second)
+    # A draft written before the limits existed (or around the form): ten times the limit.
+    application.draft_data = {"report": {report_field_name(first): "草稿文本" * 100,
+                                         report_field_name(second): "溢" * (limit * 10)}}
+    application.save(update_fields=["draft_data"])
+    SelfAssessment.objects.create(application=application, category=first, text="经过校验的领导章节")
+
+    text = pdf_text(application_pdf_bytes(application))
+
+    assert "经过校验的领导章节" in text and "草稿文本" not in text
+    assert text.count("溢") == limit
+    assert f"[超出{limit}字上限的{limit * 9}字未打印]" in text
