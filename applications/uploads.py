@@ -15,6 +15,7 @@ import hashlib
 import re
 import unicodedata
 import zipfile
+import zlib
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
@@ -190,9 +191,15 @@ def check_pdf_inactive(upload, *, name: str) -> None:
         found = pdf_active_content(reader)
     except ValidationError:
         raise
-    except (PyPdfError, ValueError, TypeError, KeyError, AttributeError, OSError, RecursionError) as exc:
-        raise ValidationError(_("“%(name)s” is a damaged PDF and was refused. Save or print it to PDF again.")
-                              % {"name": name}) from exc
+    except (PyPdfError, ValueError, TypeError, KeyError, AttributeError, OSError, RecursionError):
+        # A damaged file (no cross-reference table, say) that viewers repair when opening it:
+        # every name in its bytes and in its inflated streams is looked at instead.
+        upload.seek(0)
+        try:
+            found = pdf_raw_active_content(upload.read())
+        except ValueError as exc:
+            raise ValidationError(_("“%(name)s” is a damaged PDF and was refused. Save or print it to PDF "
+                                    "again.") % {"name": name}) from exc
     finally:
         upload.seek(0)
     if found:
@@ -227,6 +234,34 @@ def pdf_active_content(reader) -> set[str]:
             stack.extend(obj.values())
         elif isinstance(obj, ArrayObject):
             stack.extend(obj)
+    return found
+
+
+_NAME = re.compile(rb"/([^\s/<>\[\]()%{}]+)")
+_RAW_KINDS = {b"JS": "javascript", b"JavaScript": "javascript", b"Launch": "launch", b"AA": "automatic",
+              b"XFA": "xfa"}
+_RAW_INFLATE_MAX = 64 * 1024 * 1024  # inflated stream bytes looked at, in all
+
+
+def pdf_raw_active_content(data: bytes) -> set[str]:
+    """The kinds of active content named anywhere in a PDF's bytes or its Flate streams (names
+    with #xx escapes decoded): for files pypdf cannot read as a whole."""
+    parts, budget, view = [data], _RAW_INFLATE_MAX, memoryview(data)
+    for match in re.finditer(rb"stream\r?\n", data):
+        if budget <= 0:
+            raise ValueError("too much compressed content")
+        try:
+            inflated = zlib.decompressobj().decompress(view[match.end():], budget)
+        except zlib.error:
+            continue
+        budget -= len(inflated)
+        parts.append(inflated)
+    found = set()
+    for part in parts:
+        for name in _NAME.findall(part):
+            name = re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), name)
+            if name in _RAW_KINDS:
+                found.add(_RAW_KINDS[name])
     return found
 
 

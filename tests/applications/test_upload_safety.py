@@ -211,6 +211,10 @@ ACTIVE_PDFS = [
                  "JavaScript", id="escaped-names"),
     pytest.param(raw_pdf(b"<</Type/Catalog/Pages 2 0 R/AcroForm<</Fields[]/XFA 3 0 R>>>>"),
                  "an XFA form (may carry scripts)", id="xfa-form"),
+    # No cross-reference table: pypdf cannot read it, a viewer repairs it; its names still count.
+    pytest.param(b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R/OpenAction 3 0 R>>endobj\n"
+                 b"3 0 obj<</S/JavaScript/JS(app.alert(1))>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n",
+                 "JavaScript", id="damaged-with-javascript"),
 ]
 
 
@@ -242,6 +246,13 @@ def test_a_password_protected_pdf_is_refused(client_rep, application):
 
     assert messages == ["“locked.pdf” is protected by a password, so it cannot be checked for scripts and was "
                         "refused. Upload it without the password."]
+
+
+def test_a_damaged_pdf_without_active_content_is_accepted_as_viewers_repair_it(client_rep, application):
+    damaged = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+               b"trailer<</Root 1 0 R>>\n%%EOF\n")  # what the demo data attaches
+
+    assert upload(client_rep, application, "scan.pdf", damaged) == ["Uploaded."]
 
 
 def test_a_pdf_opening_on_a_page_and_the_portals_own_pdf_are_accepted(client_rep, application):
