@@ -39,5 +39,10 @@ RUN AWARD_ALLOW_INSECURE_KEY=1 DATABASE_URL= REDIS_URL= \
 USER award
 EXPOSE 8000
 
+# --timeout 60: the slowest request is the application PDF, about 5 s at the largest size the form
+# allows (0.75 s for the demo's largest), so a worker silent for 60 s is stuck and is replaced
+# rather than holding its slot (gunicorn's default, 30 s, would leave a slow disk little margin;
+# imports and screening run on Celery, never in a request). --graceful-timeout 30 lets requests
+# under way finish on a restart.
 CMD ["gunicorn", "award_portal.wsgi:application", "-b", "0.0.0.0:8000", "--workers", "2", \
-     "--access-logfile", "-"]
+     "--timeout", "60", "--graceful-timeout", "30", "--access-logfile", "-"]

@@ -323,3 +323,20 @@ def test_throwaway_setups_may_opt_out_explicitly():
     result = _settings_in_subprocess(DEBUG="0", SECRET_KEY="x", AWARD_ALLOW_INSECURE_KEY="1")
 
     assert result.returncode == 0, result.stderr
+
+
+# ------------------------------------------------------------------ gunicorn's timeout
+
+def test_gunicorn_timeout_is_set_deliberately_in_the_image_and_in_compose():
+    import shlex
+
+    import yaml
+
+    cmd = re.search(r"^CMD\s+(\[.*?\])\s*$", (ROOT / "Dockerfile").read_text(), flags=re.MULTILINE | re.DOTALL)
+    image = yaml.safe_load(cmd.group(1).replace("\\\n", " "))
+    web = shlex.split(shlex.split(yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+                                  ["services"]["web"]["command"])[2])
+
+    for words in (image, web):
+        assert words[words.index("--timeout") + 1] == "60"
+        assert words[words.index("--graceful-timeout") + 1] == "30"
