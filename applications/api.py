@@ -1,11 +1,48 @@
 """JSON API. `state` is read-only everywhere; transitions go through the transition service."""
 
+
+from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from . import selectors, workflow
 from .models import Application, AwardProgram, Round, StateChange, Tier
+
+#: How deep a JSON body may nest. No input of the API nests at all; a deeper body is refused
+#: with 400 before any serializer sees it (Python's parser itself gives up, with a server error,
+#: at about a thousand levels).
+JSON_MAX_DEPTH = 32
+
+
+def json_depth(value) -> int:
+    """The nesting depth of parsed JSON, without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+class BoundedJSONParser(JSONParser):
+    """JSON whose nesting is bounded: too deep a body is a 400 (ParseError), never a 500."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise ParseError(_("The JSON body is nested too deeply.")) from None
+        if json_depth(data) > JSON_MAX_DEPTH:
+            raise ParseError(_("The JSON body is nested too deeply."))
+        return data
+
+
+#: The parsers of every viewset that accepts a body.
+PARSERS = [BoundedJSONParser, FormParser, MultiPartParser]
 
 
 class TierSerializer(serializers.ModelSerializer):
@@ -73,6 +110,7 @@ class TransitionInput(serializers.Serializer):
 
 class ApplicationViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ApplicationSerializer
+    parser_classes = PARSERS
 
     def get_queryset(self):
         return selectors.applications_visible_to(self.request.user).prefetch_related("state_changes__actor")

@@ -4,7 +4,15 @@ commitment letter, completeness, and submission.
 Nothing typed is lost: every save stores the raw values of a step in `draft_data` before
 anything is validated. Two tabs editing one draft are caught by `version`: a save carrying an
 older version is refused (`DraftConflict`) instead of silently overwriting the newer one.
+
+What a draft keeps is bounded (GB/T 22239-2019 level 3, input validity and resource limits):
+only the step form's own fields, each at most its form's max_length (`forms.raw_value_limit`),
+the whole draft at most `forms.DRAFT_MAX_BYTES`; a save beyond a limit, or carrying a version
+that is not a number, is refused whole (`DraftRefused`, nothing stored changes). NUL characters,
+which PostgreSQL cannot store in text and which no keyboard types, are removed and named.
 """
+
+import json
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -46,6 +54,27 @@ class DraftConflict(Exception):
                          % {"time": timezone.localtime(application.updated_at).strftime("%H:%M:%S")})
 
 
+class DraftRefused(ValidationError):
+    """A save refused whole (a value too long, a draft too large, a damaged version): nothing
+    stored changed. `field_errors` maps a step field to its message, for the form to show."""
+
+    def __init__(self, message, field_errors=None):
+        self.field_errors = field_errors or {}
+        super().__init__([message, *self.field_errors.values()])
+
+
+def parse_version(version):
+    """The draft version a page carries: None when absent, else a whole number (a damaged one
+    is refused rather than skipping the check between two tabs)."""
+    if version is None or version == "":
+        return None
+    text = str(version).strip()
+    if not text.isdigit() or len(text) > 18:
+        raise DraftRefused(_("This page is out of date or damaged (its version is not a number): reload it. "
+                             "Nothing was saved."))
+    return int(text)
+
+
 def _lock_editable(application_id, actor, version):
     application = (Application.objects.select_for_update(of=("self",))
                    .select_related("round__program", "organization").get(pk=application_id))
@@ -53,7 +82,8 @@ def _lock_editable(application_id, actor, version):
         raise PermissionDenied
     if application.state not in EDITABLE_STATES:
         raise ValidationError(_("The application has been submitted and can no longer be edited."))
-    if version is not None and int(version) != application.version:
+    version = parse_version(version)
+    if version is not None and version != application.version:
         raise DraftConflict(application)
     return application
 
@@ -89,14 +119,73 @@ def initial_step_data(application, step) -> dict:
     return {}
 
 
+def strip_nul(value):
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+#: Posted names that are never part of a step.
+NOT_STEP_VALUES = ("csrfmiddlewaretoken", "version", "step", "goto", "action")
+#: Other posted values (the page's own, e.g. the language switch's `next`) are kept as they
+#: always were, but only a few short ones: they are nothing the applicant typed into the step.
+EXTRA_VALUES_MAX, EXTRA_NAME_MAX_CHARS = 10, 64
+
+
+def step_raw_values(application, step, data: dict) -> tuple[dict, list[str]]:
+    """The values of `data` a draft of `step` keeps, and the labels of the fields a NUL
+    character was removed from. A value longer than its field allows refuses the save
+    (DraftRefused, naming each field)."""
+    form = step_form(application, step)
+    fields = form.fields if form is not None else {}
+    raw, nul_fields, too_long = _extra_values(data, fields), [], {}
+    for name, field in fields.items():
+        if name not in data:
+            continue
+        value = data[name]
+        if isinstance(value, str) and "\x00" in value:
+            value = strip_nul(value)
+            nul_fields.append(str(field.label or name))
+        limit = step_forms.raw_value_limit(field)
+        if isinstance(value, str) and len(value) > limit:
+            too_long[name] = _("%(field)s: at most %(max)s characters (this text has %(n)s).") % {
+                "field": field.label or name, "max": limit, "n": len(value)}
+        raw[name] = value
+    if too_long:
+        raise DraftRefused(_("Some texts are longer than allowed; shorten them. Nothing was saved."), too_long)
+    return raw, nul_fields
+
+
+def _extra_values(data, fields) -> dict:
+    extra = {}
+    for name, value in data.items():
+        if len(extra) >= EXTRA_VALUES_MAX:
+            break
+        if (name not in fields and name not in NOT_STEP_VALUES and isinstance(value, str)
+                and "\x00" not in name and len(name) <= EXTRA_NAME_MAX_CHARS
+                and len(value) <= step_forms.RAW_VALUE_MAX_CHARS):
+            extra[name] = strip_nul(value)
+    return extra
+
+
+def nul_removed_message(labels) -> str:
+    return _("Invisible NUL characters were removed from: %(fields)s. Check these values.") % {
+        "fields": "、".join(labels)}
+
+
 @transaction.atomic
 def draft_save(*, application_id: int, actor, step: str, data: dict, version) -> Application:
-    """Store the raw values of one step (no validation), bump the version."""
+    """Store the raw values of one step (no validation), bump the version. Refused whole
+    (DraftRefused) beyond the limits of the module docstring; `application.nul_removed` names
+    the fields NUL characters were removed from."""
     if step not in step_forms.STEP_KEYS:
         raise ValidationError(_("Unknown step."))
     application = _lock_editable(application_id, actor, version)
-    raw = {k: v for k, v in data.items() if k not in ("csrfmiddlewaretoken", "version", "step", "goto", "action")}
-    application.draft_data = {**application.draft_data, step: raw}
+    raw, nul_fields = step_raw_values(application, step, data)
+    draft = {**application.draft_data, step: raw}
+    if len(json.dumps(draft, ensure_ascii=False, default=str).encode()) > step_forms.DRAFT_MAX_BYTES:
+        raise DraftRefused(_("The application's draft would exceed %(mb)s MB; shorten the texts. Nothing was saved.")
+                           % {"mb": step_forms.DRAFT_MAX_BYTES // 1_000_000})
+    application.draft_data = draft
+    application.nul_removed = nul_fields
     application.version += 1
     application.save(update_fields=["draft_data", "version", "updated_at"])
     return application
@@ -109,7 +198,7 @@ def draft_apply_step(*, application_id: int, actor, step: str, data: dict, versi
     Returns (application, form); the form carries the errors when it did not validate.
     """
     application = draft_save(application_id=application_id, actor=actor, step=step, data=data, version=version)
-    form = step_form(application, step, data)
+    form = step_form(application, step, application.draft_data[step])
     if form is None or not form.is_valid():
         return application, form
     _apply(application, step, form.cleaned_data)

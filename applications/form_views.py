@@ -16,7 +16,7 @@ from award_portal.middleware import client_ip
 from . import drafts, permissions, recommendation, selectors, services
 from . import forms as step_forms
 from .enums import EDITABLE_STATES
-from .models import Attachment, Membership, Round, RuleResult
+from .models import Attachment, Membership, Organization, Round, RuleResult
 from .workflow import TransitionError
 
 
@@ -25,6 +25,19 @@ def _own_application(user, pk):
     if not permissions.is_member(user, application):
         raise PermissionDenied
     return application
+
+
+def _posted_id(request, name) -> int:
+    """A primary key from the POST; ValueError unless it is a whole number a column can hold."""
+    text = request.POST[name].strip()
+    if not text.isdigit() or len(text) > 18:
+        raise ValueError(name)
+    return int(text)
+
+
+def _posted_text(request, name) -> str:
+    """A free text of the POST without NUL characters (PostgreSQL refuses them in text)."""
+    return drafts.strip_nul(request.POST.get(name, ""))
 
 
 @login_required
@@ -36,11 +49,11 @@ def application_start(request):
     rounds = selectors.open_rounds()
     if request.method == "POST":
         try:
-            application = services.application_create(round_id=int(request.POST["round"]),
-                                                      organization_id=int(request.POST["organization"]),
+            application = services.application_create(round_id=_posted_id(request, "round"),
+                                                      organization_id=_posted_id(request, "organization"),
                                                       actor=request.user)
             return redirect("application-edit", pk=application.pk, step="basic")
-        except (KeyError, ValueError, Round.DoesNotExist):
+        except (KeyError, ValueError, Round.DoesNotExist, Organization.DoesNotExist):
             messages.error(request, _("Choose a round and an organisation."))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -53,6 +66,55 @@ def _step_context(application, step, form):
             "step_label": dict(step_forms.STEPS)[step], "editable": application.state in EDITABLE_STATES}
 
 
+def _post_step(request, application, step):
+    """Save (and, without `goto`, apply) the posted step. Returns (form, redirect or None);
+    when the save is refused the form shows what was posted with the reasons, so nothing typed
+    is lost from the page."""
+    pk, data = application.pk, request.POST.dict()
+    goto = data.get("goto")
+    if goto and goto not in step_forms.STEP_KEYS:
+        goto = step
+    try:
+        if goto:  # moving between steps: keep what was typed, validate later
+            saved = drafts.draft_save(application_id=pk, actor=request.user, step=step, data=data,
+                                      version=data.get("version"))
+            _warn_nul_removed(request, saved)
+            return None, redirect("application-edit", pk=pk, step=goto)
+        saved, form = drafts.draft_apply_step(application_id=pk, actor=request.user, step=step, data=data,
+                                              version=data.get("version"))
+        _warn_nul_removed(request, saved)
+        if form.is_valid():
+            messages.success(request, _("Saved."))
+            index = step_forms.STEP_KEYS.index(step)
+            return form, redirect("application-edit", pk=pk, step=step_forms.STEP_KEYS[index + 1])
+        return form, None
+    except drafts.DraftConflict as exc:
+        messages.error(request, str(exc))
+        return _refused_form(application, step, data), None
+    except drafts.DraftRefused as exc:
+        messages.error(request, exc.messages[0])
+        form = _refused_form(application, step, data)
+        for name, message in exc.field_errors.items():
+            if name in form.fields:
+                form.add_error(name, message)
+        return form, None
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return _refused_form(application, step, data), None
+
+
+def _refused_form(application, step, data):
+    """The step's form bound to what was posted (NUL characters removed, so the page can show it)."""
+    form = drafts.step_form(application, step, {k: drafts.strip_nul(v) for k, v in data.items()})
+    form.is_valid()
+    return form
+
+
+def _warn_nul_removed(request, application):
+    if getattr(application, "nul_removed", None):
+        messages.warning(request, drafts.nul_removed_message(application.nul_removed))
+
+
 @login_required
 def application_edit(request, pk, step):
     application = _own_application(request.user, pk)
@@ -63,23 +125,10 @@ def application_edit(request, pk, step):
         return redirect("application-detail", pk=pk)
     form = None
     if request.method == "POST" and step not in ("attachments", "review", "commitment"):
-        goto = request.POST.get("goto")
-        try:
-            if goto:  # moving between steps: keep what was typed, validate later
-                drafts.draft_save(application_id=pk, actor=request.user, step=step, data=request.POST.dict(),
-                                  version=request.POST.get("version"))
-                return redirect("application-edit", pk=pk, step=goto)
-            application, form = drafts.draft_apply_step(application_id=pk, actor=request.user, step=step,
-                                                        data=request.POST.dict(), version=request.POST.get("version"))
-            if form.is_valid():
-                messages.success(request, _("Saved."))
-                index = step_forms.STEP_KEYS.index(step)
-                return redirect("application-edit", pk=pk, step=step_forms.STEP_KEYS[index + 1])
-        except drafts.DraftConflict as exc:
-            messages.error(request, str(exc))
-            application.refresh_from_db()
-            form = drafts.step_form(application, step, request.POST)
-            form.is_valid()
+        form, done = _post_step(request, application, step)
+        if done is not None:
+            return done
+        application.refresh_from_db()
     if form is None:
         data = drafts.initial_step_data(application, step)
         if step in application.draft_data and step != "commitment":
@@ -114,10 +163,15 @@ def application_autosave(request, pk):
                                         data=request.POST.dict(), version=request.POST.get("version"))
     except drafts.DraftConflict as exc:
         return JsonResponse({"ok": False, "conflict": True, "message": str(exc)}, status=409)
+    except drafts.DraftRefused as exc:
+        return JsonResponse({"ok": False, "message": exc.messages[0], "fields": exc.field_errors}, status=400)
     except ValidationError as exc:
         return JsonResponse({"ok": False, "message": " ".join(exc.messages)}, status=400)
-    return JsonResponse({"ok": True, "version": application.version,
-                         "saved_at": timezone.localtime(application.updated_at).strftime("%H:%M:%S")})
+    body = {"ok": True, "version": application.version,
+            "saved_at": timezone.localtime(application.updated_at).strftime("%H:%M:%S")}
+    if application.nul_removed:
+        body["message"] = drafts.nul_removed_message(application.nul_removed)
+    return JsonResponse(body)
 
 
 @login_required
@@ -218,11 +272,11 @@ def recommend(request, pk):
     try:
         if request.POST.get("decision") == "return":
             recommendation.recommendation_return(application_id=application.pk, actor=request.user,
-                                                 reason=request.POST.get("reason", ""))
+                                                 reason=_posted_text(request, "reason"))
             messages.success(request, _("Returned to the applicant."))
         else:
             recommendation.recommendation_endorse(application_id=application.pk, actor=request.user,
-                                                  opinion=request.POST.get("opinion", ""),
+                                                  opinion=_posted_text(request, "opinion"),
                                                   stamped_form=request.FILES.get("stamped_form"))
             messages.success(request, _("Recommended."))
     except TransitionError as exc:
@@ -237,8 +291,8 @@ def recommend(request, pk):
 def rule_result_decide(request, pk):
     result = get_object_or_404(RuleResult, pk=pk)
     try:
-        services.rule_result_decide(result_id=pk, decision=request.POST.get("decision", ""),
-                                    reason=request.POST.get("reason", ""), actor=request.user)
+        services.rule_result_decide(result_id=pk, decision=_posted_text(request, "decision"),
+                                    reason=_posted_text(request, "reason"), actor=request.user)
         messages.success(request, _("Decision recorded."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -34,6 +34,16 @@ GBT4754_SECTIONS = [
 ]
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
+#: The largest value of the PositiveIntegerField columns the counts land in (PostgreSQL
+#: `integer`): a larger number is refused by the form instead of by the database.
+MAX_INT_COLUMN = 2_147_483_647
+#: The longest value a field without its own max_length (numbers, dates, choices, e-mail) may
+#: carry into a draft: every valid value of those fields is far shorter.
+RAW_VALUE_MAX_CHARS = 320
+#: The whole typed draft of an application (every step, as stored JSON), so the draft and the
+#: application PDF built from it stay bounded whatever is posted.
+DRAFT_MAX_BYTES = 1_000_000
+
 
 class OrganizationForm(forms.ModelForm):
     """Self-registration of an organisation (and its profile on the basic-information step)."""
@@ -98,7 +108,7 @@ class BasicInfoForm(forms.Form):
     registered_on = forms.DateField(label=_("Registration date"), widget=DATE)
     industry_section = forms.ChoiceField(label=_("Industry (GB/T 4754 section)"), choices=GBT4754_SECTIONS)
     industry_division = forms.CharField(label=_("Industry division (2–4 digits)"), max_length=4, required=False)
-    employees = forms.IntegerField(label=_("Employees"), min_value=0)
+    employees = forms.IntegerField(label=_("Employees"), min_value=0, max_value=MAX_INT_COLUMN)
     revenue_10k = forms.DecimalField(label=_("Operating revenue last year (10k yuan)"), min_value=0,
                                      max_digits=14, decimal_places=2)
     assets_10k = forms.DecimalField(label=_("Total assets (10k yuan)"), min_value=0, max_digits=14,
@@ -111,7 +121,7 @@ class BasicInfoForm(forms.Form):
                                              required=False, widget=DATE)
     contact_name = forms.CharField(label=_("Contact person"), max_length=100)
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=32)
-    contact_email = forms.EmailField(label=_("Contact e-mail"))
+    contact_email = forms.EmailField(label=_("Contact e-mail"), max_length=254)  # the model's column
 
     def __init__(self, *args, program, organization=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -162,7 +172,7 @@ class KeyFiguresForm(forms.Form):
             for name, label, required in FIGURE_FIELDS:
                 key = f"{name}_{year}"
                 if name == "employees":
-                    field = forms.IntegerField(min_value=0, required=required)
+                    field = forms.IntegerField(min_value=0, max_value=MAX_INT_COLUMN, required=required)
                 elif name == "quality_indicator":
                     field = forms.CharField(max_length=200, required=False)
                 else:
@@ -206,6 +216,11 @@ class CommitmentForm(forms.Form):
     signer_title = forms.CharField(label=_("Position"), max_length=100)
     accept = forms.BooleanField(label=_("I have read the commitment letter and accept it on behalf of the "
                                         "organisation."))
+
+
+def raw_value_limit(field) -> int:
+    """How many characters of a field a draft keeps: its own max_length, else the generic cap."""
+    return getattr(field, "max_length", None) or RAW_VALUE_MAX_CHARS
 
 
 class AttachmentForm(forms.Form):

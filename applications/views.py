@@ -11,7 +11,7 @@ from award_portal.audit import audit_events_for
 from award_portal.roles import is_office
 
 from . import permissions, rules_register, selectors, services, workflow
-from .enums import EDITABLE_STATES, Action
+from .enums import EDITABLE_STATES, Action, ApplicationState
 from .models import AwardProgram, Tier
 
 
@@ -49,6 +49,8 @@ def round_dashboard(request, pk):
     rnd = get_object_or_404(selectors.rounds_visible_to(request.user), pk=pk)
     applications = selectors.applications_visible_to(request.user).filter(round=rnd)
     state = request.GET.get("state")
+    if state not in ApplicationState.values:  # an unknown or damaged filter shows every state
+        state = None
     if state:
         applications = applications.filter(state=state)
     counts = {row["state"]: row["n"] for row in rnd.applications.values("state").annotate(n=Count("id"))}
@@ -68,7 +70,7 @@ def round_dashboard(request, pk):
 def round_advance(request, pk):
     try:
         rnd = services.round_advance_phase(round_id=pk, actor=request.user, to_phase=request.POST.get("to_phase"),
-                                           note=request.POST.get("note", ""))
+                                           note=request.POST.get("note", "").replace("\x00", ""))
         messages.success(request, _("The round is now in phase “%(phase)s”.") % {"phase": rnd.get_phase_display()})
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -53,16 +53,28 @@ def _require_reader(user):
 def audit_trail(request):
     _require_reader(request.user)
     events = AuditEvent.objects.select_related("actor").order_by("-id")
-    q = request.GET.get("q", "").strip()
+    q = request.GET.get("q", "").replace("\x00", "").strip()[:200]  # PostgreSQL refuses NUL in text
     if q:
         events = events.filter(action__icontains=q) | events.filter(object_repr__icontains=q)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "award_portal/audit_trail.html", {"page": page, "q": q})
 
 
+#: The years the calculator accepts: wider than any calendar data, narrow enough that adding
+#: working days never leaves Python's dates (9999-12-31 + 5 days would be a server error).
+FIRST_CALENDAR_YEAR, LAST_CALENDAR_YEAR = 1900, 2999
+
+
 class WorkingDayForm(forms.Form):
     start = forms.DateField(label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"}))
     days = forms.IntegerField(label=_("Working days"), min_value=0, max_value=400)
+
+    def clean_start(self):
+        start = self.cleaned_data["start"]
+        if not (FIRST_CALENDAR_YEAR <= start.year <= LAST_CALENDAR_YEAR):
+            raise forms.ValidationError(_("Give a date between the years %(first)s and %(last)s.")
+                                        % {"first": FIRST_CALENDAR_YEAR, "last": LAST_CALENDAR_YEAR})
+        return start
 
 
 @login_required

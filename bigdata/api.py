@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from applications.api import PARSERS
 from applications.models import AwardProgram
 
 from . import permissions, screening, services
@@ -93,6 +94,7 @@ class RunViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Run.objects.select_related("program")
     read_allowed = staticmethod(permissions.can_read_screening)
     write_allowed = staticmethod(permissions.can_run)
+    parser_classes = PARSERS
 
     def create(self, request):
         data = RunInput(data=request.data)
@@ -134,7 +136,7 @@ class FlagSerializer(serializers.ModelSerializer):
 
 
 class FlagFilter(serializers.Serializer):
-    run = serializers.IntegerField(required=False, min_value=1)
+    run = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)  # a bigint id
     decision = serializers.ChoiceField(choices=Flag.Decision.choices, required=False)
     outcome = serializers.ChoiceField(choices=ScreeningRule.Outcome.choices, required=False)
 
@@ -149,6 +151,7 @@ class FlagViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = FlagSerializer
     read_allowed = staticmethod(permissions.can_read_screening)
     write_allowed = staticmethod(permissions.can_decide)
+    parser_classes = PARSERS
 
     def get_queryset(self):
         flags = (Flag.objects.select_related("organization", "rule")

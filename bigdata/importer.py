@@ -17,6 +17,7 @@ import csv
 import datetime
 import hashlib
 import io
+import logging
 import queue
 import threading
 import time
@@ -28,7 +29,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from applications.models import Organization
@@ -38,6 +39,8 @@ from . import pgbinary
 from .codes import BAD_CHARACTER, BAD_CHECK_DIGIT, BAD_LENGTH, BAD_REGION, code_problem_codes, normalise_names
 from .messages import REJECTION_CODES
 from .models import ImportBatch, PublicRecord, RecordSource, RecordType, RejectedRow, Severity
+
+logger = logging.getLogger(__name__)
 
 REQUIRED = ["source_record_id", "credit_code", "org_name", "occurred_on"]
 OPTIONAL = ["removed_on", "amount_10k", "grade", "title", "authority", "document_no", "deaths"]
@@ -245,6 +248,10 @@ def validate(table: pa.Table, source: RecordSource, duplicates: np.ndarray | Non
     def reject(mask, code):
         np.copyto(reason, np.uint8(R[code]), where=(reason == 0) & mask)
 
+    # PostgreSQL cannot store NUL in text: such a row is refused by its own reason code, first,
+    # so that no cell reaches the database (whose error would otherwise be the batch's message).
+    for field in REQUIRED + OPTIONAL:
+        reject(_np(pc.match_substring(table[field], "\x00")), "nul_character")
     ids = table["source_record_id"]
     reject(_np(pc.equal(pc.utf8_length(ids), 0)), "missing_id")
     codes = pc.utf8_upper(table["credit_code"])
@@ -445,8 +452,17 @@ def _bulk_insert(typed: pa.Table, source: RecordSource, batch: ImportBatch) -> i
     return len(objects)
 
 
-def _refused_whole(rows_rejected: int) -> ImportRefused:
-    return ImportRefused("rows_rejected", n=rows_rejected)
+def _refused_whole(batch) -> ImportRefused:
+    """Refusal of a file with rejected rows; one whose every row was rejected says so (there are
+    no valid rows to import, even with accept_partial)."""
+    if batch.rows_rejected >= batch.rows_total:
+        return ImportRefused("all_rejected", n=batch.rows_rejected)
+    return ImportRefused("rows_rejected", n=batch.rows_rejected)
+
+
+def _raw_cells(values: dict) -> dict:
+    """A rejected row's cells as stored for the report: at most 200 characters, NUL shown as ␀."""
+    return {k: str(v)[:200].replace("\x00", "\u2400") for k, v in values.items()}
 
 
 def _record_imported(batch, imported: int, duplicates: int, counts: dict, started, actor) -> ImportBatch:
@@ -465,7 +481,7 @@ def import_file(*, source: RecordSource, data: bytes, file_name: str, actor=None
     """Import one file. Side effects: an ImportBatch (always), RejectedRow rows, PublicRecord rows
     (only when accepted), an audit event."""
     started = time.perf_counter()
-    batch = ImportBatch.objects.create(source=source, file_name=Path(file_name).name[:255],
+    batch = ImportBatch.objects.create(source=source, file_name=Path(file_name.replace("\x00", "")).name[:255],
                                        file_sha256=hashlib.sha256(data).hexdigest(), imported_by=actor)
     try:
         first_load = connection.vendor == "postgresql" and _first_load_possible(source)
@@ -491,8 +507,8 @@ def import_file(*, source: RecordSource, data: bytes, file_name: str, actor=None
         batch.rows_rejected = int(rejected.sum())
         if batch.rows_rejected:
             _store_rejected(batch, table, reasons, rejected)
-        if batch.rows_rejected and not accept_partial:
-            raise _refused_whole(batch.rows_rejected)
+        if batch.rows_rejected and (not accept_partial or batch.rows_rejected == batch.rows_total):
+            raise _refused_whole(batch)
         valid = typed.filter(pa.array(~rejected)) if batch.rows_rejected else typed
         valid = valid.append_column("severity", pa.array(severity(valid, source.record_type), pa.int16()))
         valid = valid.append_column("record_type", pa.array([source.record_type] * valid.num_rows, pa.string()))
@@ -502,6 +518,10 @@ def import_file(*, source: RecordSource, data: bytes, file_name: str, actor=None
             return _record_imported(batch, imported, valid.num_rows - imported, counts, started, actor)
     except ImportRefused as exc:
         batch.status, batch.message_code, batch.message_params = ImportBatch.Status.REFUSED, exc.code, exc.params
+    except DatabaseError:  # never shown raw to the office: it may quote data and internals
+        logger.exception("import of %s (batch %s) refused by the database", batch.file_name, batch.pk)
+        batch.status, batch.message_code = ImportBatch.Status.FAILED, "failed_database"
+        batch.message_params = {"batch": batch.pk}
     except Exception as exc:  # noqa: BLE001  (recorded on the batch; nothing was imported)
         batch.status, batch.message_code = ImportBatch.Status.FAILED, "failed"
         batch.message_params = {"error": f"{exc.__class__.__name__}: {exc}"[:2000]}
@@ -679,7 +699,7 @@ def _import_pipelined(slices, source, batch, accept_partial, actor, started, *, 
             if "error" in outcome:
                 raise outcome["error"]
             batch.rows_rejected = int(sum(bad.sum() for _lo, _p, _r, bad in rejected_parts))
-            if batch.rows_rejected and not accept_partial:
+            if batch.rows_rejected and (not accept_partial or batch.rows_rejected == batch.rows_total):
                 raise _Refused
             with connection.cursor() as cursor:
                 cursor.execute(f"ALTER TABLE {partition} ALTER COLUMN source_id DROP DEFAULT, "
@@ -695,7 +715,7 @@ def _import_pipelined(slices, source, batch, accept_partial, actor, started, *, 
         return None
     except _Refused:  # the rejected rows are stored after the rollback, for the report
         _store_rejected_parts(batch, rejected_parts)
-        raise _refused_whole(batch.rows_rejected) from None
+        raise _refused_whole(batch) from None
 
 
 def _reserve_ids(cursor, n) -> int:
@@ -718,7 +738,7 @@ def _store_rejected_parts(batch, parts):
         raw = part.take(pa.array(positions)).to_pylist()
         RejectedRow.objects.bulk_create([
             RejectedRow(batch=batch, row_number=lo + int(pos) + 2, code=REJECTION_CODES[reasons[pos]],
-                        raw={k: str(v)[:200] for k, v in values.items()})
+                        raw=_raw_cells(values))
             for pos, values in zip(positions, raw, strict=True)], batch_size=2000)
         stored += len(positions)
 
@@ -734,6 +754,6 @@ def _store_rejected(batch, table, reasons, rejected):
     positions = np.flatnonzero(rejected)[:MAX_REJECTED_STORED]
     raw = table.take(pa.array(positions)).to_pylist()
     rows = [RejectedRow(batch=batch, row_number=int(pos) + 2, code=REJECTION_CODES[reasons[pos]],
-                        raw={k: str(v)[:200] for k, v in values.items()})
+                        raw=_raw_cells(values))
             for pos, values in zip(positions, raw, strict=True)]
     RejectedRow.objects.bulk_create(rows, batch_size=2000)

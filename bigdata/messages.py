@@ -28,6 +28,7 @@ REJECTION_REASONS = {
     "bad_deaths": _("The number of deaths is not a valid non-negative whole number"),
     "too_long": _("A text is longer than allowed"),
     "duplicate_id": _("The record id repeats an earlier row of the file"),
+    "nul_character": _("A cell contains a NUL character (byte 0), which cannot be stored; it is shown as ␀"),
 }
 REJECTION_CODES = ["", *REJECTION_REASONS]
 
@@ -58,6 +59,10 @@ MESSAGES = {
     "rows_rejected": _("%(n)s rows failed the checks, so nothing of the file was imported. Correct them and "
                        "upload the file again, or choose to import only the rows that pass."),
     "failed": _("The import failed and nothing was imported: %(error)s"),
+    "failed_database": _("The database refused the import and nothing was imported. The details are in the "
+                         "server log (batch %(batch)s)."),
+    "all_rejected": _("All %(n)s rows failed the checks, so nothing was imported. Correct them and upload the "
+                      "file again."),
     "chunks_not_done": _("Chunks not done: %(chunks)s"),
 }
 

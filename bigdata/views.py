@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -147,7 +147,10 @@ def run_progress(request, pk):
 def run_resume(request, pk):
     _require(permissions.can_run(request.user))
     run = get_object_or_404(Run, pk=pk)
-    services.run_resume(run_id=run.pk, actor=request.user)
+    try:
+        services.run_resume(run_id=run.pk, actor=request.user)
+    except Run.DoesNotExist:  # removed since the page was shown
+        raise Http404 from None
     return redirect("bigdata-run", pk=pk)
 
 
@@ -171,8 +174,10 @@ def flag_decide(request, pk):
     flag = get_object_or_404(Flag, pk=pk)
     try:
         screening.flag_decide(flag_id=flag.pk, decision=request.POST.get("decision", ""),
-                              reason=request.POST.get("reason", ""), actor=request.user)
+                              reason=request.POST.get("reason", "").replace("\x00", ""), actor=request.user)
         messages.success(request, _("Decision recorded."))
+    except (Flag.DoesNotExist, Run.DoesNotExist):  # removed since the page was shown
+        raise Http404 from None
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     next_url = request.POST.get("next", "")
