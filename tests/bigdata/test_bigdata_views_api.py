@@ -192,7 +192,7 @@ def test_run_page_shows_progress_and_flags(screened, office):
 
     page = client_for(office).get(f"/bigdata/runs/{run.pk}/").content.decode()
 
-    assert 'data-status="succeeded"' in page and 'style="width: 100%"' in page
+    assert 'data-status="succeeded"' in page and 'data-progress="100"' in page
     assert f'data-flag="{flag.pk}"' in page and "北京星河电子有限公司" in page
     assert flag.rule.description in page
 
