@@ -33,7 +33,7 @@ RUN AWARD_ALLOW_INSECURE_KEY=1 DATABASE_URL= REDIS_URL= \
  && AWARD_ALLOW_INSECURE_KEY=1 DATABASE_URL= REDIS_URL= \
       python manage.py collectstatic --noinput -v 0 \
  && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin award \
- && mkdir -p /data/media /data/var \
+ && mkdir -p /data/media /data/var /data/audit-anchors \
  && chown -R award:award /data
 
 USER award
