@@ -60,13 +60,15 @@ class ImportBatchViewSet(viewsets.ReadOnlyModelViewSet):
         data = ImportInput(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
-        batch = services.records_import(source=data.validated_data["source"], data=upload.read(),
-                                        file_name=upload.name, actor=request.user,
-                                        accept_partial=data.validated_data["accept_partial"])
+        batch = services.records_import_queued(source=data.validated_data["source"], data=upload.read(),
+                                               file_name=upload.name, actor=request.user,
+                                               accept_partial=data.validated_data["accept_partial"])
         body = ImportBatchSerializer(batch).data
         body["rejected_rows"] = [{"row_number": row.row_number, "code": row.code, "reason": row.reason_text}
                                  for row in batch.rejected_rows.all()[:1000]]
-        code = status.HTTP_201_CREATED if batch.status == ImportBatch.Status.IMPORTED else status.HTTP_400_BAD_REQUEST
+        # 202 while a worker imports it (poll the batch); 201 or 400 once it is done (eager Celery).
+        code = {ImportBatch.Status.RUNNING: status.HTTP_202_ACCEPTED,
+                ImportBatch.Status.IMPORTED: status.HTTP_201_CREATED}.get(batch.status, status.HTTP_400_BAD_REQUEST)
         return Response(body, status=code)
 
 

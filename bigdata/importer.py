@@ -476,13 +476,19 @@ def _record_imported(batch, imported: int, duplicates: int, counts: dict, starte
     return batch
 
 
+def new_batch(*, source: RecordSource, data: bytes, file_name: str, actor=None) -> ImportBatch:
+    """The batch row of one file, status running (its import may still be queued)."""
+    return ImportBatch.objects.create(source=source, file_name=Path(file_name.replace("\x00", "")).name[:255],
+                                      file_sha256=hashlib.sha256(data).hexdigest(), imported_by=actor)
+
+
 def import_file(*, source: RecordSource, data: bytes, file_name: str, actor=None,
-                accept_partial: bool = False) -> ImportBatch:
-    """Import one file. Side effects: an ImportBatch (always), RejectedRow rows, PublicRecord rows
-    (only when accepted), an audit event."""
+                accept_partial: bool = False, batch: ImportBatch | None = None) -> ImportBatch:
+    """Import one file. Side effects: an ImportBatch (always; `batch` when the import was queued
+    with one), RejectedRow rows, PublicRecord rows (only when accepted), an audit event."""
     started = time.perf_counter()
-    batch = ImportBatch.objects.create(source=source, file_name=Path(file_name.replace("\x00", "")).name[:255],
-                                       file_sha256=hashlib.sha256(data).hexdigest(), imported_by=actor)
+    if batch is None:
+        batch = new_batch(source=source, data=data, file_name=file_name, actor=actor)
     try:
         first_load = connection.vendor == "postgresql" and _first_load_possible(source)
         if first_load and not _is_excel(file_name):

@@ -22,6 +22,24 @@ def records_import(*, source, data: bytes, file_name: str, actor, accept_partial
                                 accept_partial=accept_partial)
 
 
+def records_import_queued(*, source, data: bytes, file_name: str, actor, accept_partial: bool = False):
+    """Queue the import of an uploaded file: the batch row (status running) and the file, kept
+    beside the uploads until a Celery task has imported it, so a large file never holds a web
+    worker. Eager Celery (`make run`, tests) imports at once. Audited as queued, then as
+    imported or refused by the importer."""
+    if not can_import(actor):
+        raise PermissionDenied
+    batch = importer.new_batch(source=source, data=data, file_name=file_name, actor=actor)
+    path = tasks.queued_import_path(batch.pk)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    audit_record(action="bigdata.import_queued", obj=batch, actor=actor,
+                 after={"source": source.code, "file": batch.file_name, "bytes": len(data)})
+    tasks.import_dispatch(batch_id=batch.pk, accept_partial=accept_partial)
+    batch.refresh_from_db()
+    return batch
+
+
 def run_start(*, program, actor, kind=Run.Kind.SCREENING, reference_date=None,
               chunk_orgs: int | None = None, groups: int = screening.SCREENING_TYPE_GROUPS) -> Run:
     """Create a run (audited) and dispatch its chunks (a Celery chord; in-process when eager)."""

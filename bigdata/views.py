@@ -77,9 +77,12 @@ def import_upload(request):
         messages.error(request, _("Choose a source and a file."))
         return redirect("bigdata-home")
     upload = form.cleaned_data["file"]
-    batch = services.records_import(source=form.cleaned_data["source"], data=upload.read(), file_name=upload.name,
-                                    actor=request.user, accept_partial=form.cleaned_data["accept_partial"])
-    if batch.status == ImportBatch.Status.IMPORTED:
+    batch = services.records_import_queued(source=form.cleaned_data["source"], data=upload.read(),
+                                           file_name=upload.name, actor=request.user,
+                                           accept_partial=form.cleaned_data["accept_partial"])
+    if batch.status == ImportBatch.Status.RUNNING:
+        messages.info(request, _("The file is being imported; this page shows the report when it is done."))
+    elif batch.status == ImportBatch.Status.IMPORTED:
         messages.success(request, _("Imported %(n)s records (%(d)s already present).") % {
             "n": batch.rows_imported, "d": batch.rows_duplicate})
     else:

@@ -63,7 +63,8 @@ def test_office_uploads_a_file_through_the_page(office):
     assert (batch.status, batch.file_name, batch.imported_by, batch.rows_imported) == (
         "imported", "处罚.csv", office, 1)
     assert list(PublicRecord.objects.values_list("organization", "match_method")) == [(org.pk, "code")]
-    assert [(e.action, e.actor) for e in audit_events_for(batch)] == [("bigdata.import", office)]
+    assert [(e.action, e.actor) for e in audit_events_for(batch)] == [("bigdata.import_queued", office),
+                                                                      ("bigdata.import", office)]
     page = client_for(office).get(response.url)
     assert page.status_code == 200 and "处罚.csv" in page.content.decode()
 
