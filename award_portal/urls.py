@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("audit/", views.audit_trail, name="audit-trail"),
     path("calendar/", views.calendar, name="calendar"),
+    path("calendar/enter/", views.calendar_year_enter, name="calendar-year-enter"),
     path("notifications/", views.notifications, name="notifications"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

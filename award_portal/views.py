@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from .audit import AuditEvent
-from .roles import can_read_everything
+from .roles import can_read_everything, is_office
 from .workdays import CalendarYear, CalendarYearMissing, WorkingDayCalendar
 
 
@@ -90,8 +90,33 @@ def calendar(request):
     years = CalendarYear.objects.prefetch_related("days")
     return render(request, "award_portal/calendar.html", {
         "form": form, "result": result, "error": error, "years": years,
-        "package_range": "2004–2026", "today": datetime.date.today(),
+        "package_range": "2004–2026", "today": datetime.date.today(), "can_enter": is_office(request.user),
     })
+
+
+@login_required
+def calendar_year_enter(request):
+    """The office enters (or corrects) one year's holidays and make-up working days."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from .calendar_entry import CalendarYearForm
+    from .calendar_entry import calendar_year_enter as enter
+
+    if not is_office(request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = CalendarYearForm(request.POST)
+        if form.is_valid():
+            entered = enter(actor=request.user, **form.cleaned_data)
+            messages.success(request, _("The working-day calendar for %(year)s is saved.") % {"year": entered.year})
+            return redirect("calendar")
+    else:
+        year = request.GET.get("year", "")
+        year = int(year) if len(year) == 4 and year.isascii() and year.isdigit() else None
+        existing = CalendarYear.objects.filter(year=year).first() if year else None
+        form = CalendarYearForm(initial=CalendarYearForm.initial_for(existing) if existing else {"year": year})
+    return render(request, "award_portal/calendar_year_form.html", {"form": form})
 
 
 @login_required

@@ -152,3 +152,28 @@ def add_working_days(start: datetime.date, n: int) -> datetime.date:
 
 def working_days_between(start: datetime.date, end: datetime.date) -> int:
     return WorkingDayCalendar().working_days_between(start, end)
+
+
+def year_known(year: int) -> bool:
+    """True when working days of `year` can be computed (entered by the office or in the package)."""
+    return CalendarYear.objects.filter(year=year).exists() or _package_year(year) is not None
+
+
+def calendar_warnings(until_date: datetime.date, *, today: datetime.date | None = None) -> list[str]:
+    """One translated warning per year from this year to `until_date`'s that nobody entered.
+
+    For the round dashboard: a round whose last date lies in such a year will have its
+    deadlines refused (CalendarYearMissing) once they are computed, so the office hears of it first.
+    """
+    if until_date is None:
+        return []
+    today = today or datetime.date.today()
+    entered = set(CalendarYear.objects.filter(year__range=(today.year, until_date.year))
+                  .values_list("year", flat=True))
+    return [
+        _t("The working-day calendar for %(year)s has not been entered yet: deadlines in %(year)s cannot be "
+           "computed until the review office enters the State Council's holiday schedule for %(year)s.")
+        % {"year": year}
+        for year in range(today.year, until_date.year + 1)
+        if year not in entered and _package_year(year) is None
+    ]

@@ -67,6 +67,7 @@ MATRIX = {
     "api-round-list": ("get", None, LOGGED_IN),
     "audit-trail": ("get", None, READERS),
     "calendar": ("get", None, READERS),
+    "calendar-year-enter": ("get", None, OFFICE),
     "round-list": ("get", None, ROUND_READERS),
     "round-dashboard": ("get", lambda o: [o.round.pk], ROUND_READERS),
     "api-round-detail": ("get", lambda o: [o.round.pk], ROUND_READERS),
