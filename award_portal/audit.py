@@ -376,3 +376,100 @@ pre_save.connect(_user_flags_before, sender=settings.AUTH_USER_MODEL, dispatch_u
 post_save.connect(_user_flags_after, sender=settings.AUTH_USER_MODEL, dispatch_uid="audit_flags_after")
 for _through, _relation in PRIVILEGE_RELATIONS.items():
     m2m_changed.connect(_relation.changed, sender=_through, weak=False, dispatch_uid=f"audit_{_through}")
+
+
+# --- Names for the audit trail page -------------------------------------------------------
+# The trail stores stable codes (they are hashed); the page shows them by name in the reader's
+# language. award_portal imports no other app, so the labels of every app's codes live here as
+# plain strings; an app that adds codes may also call register_action_labels() in its ready().
+
+ACTION_LABELS = {
+    "auth.login": _("Logged in"),
+    "auth.logout": _("Logged out"),
+    "auth.login_failed": _("Failed log-in"),
+    "auth.lockout": _("Account locked after failed log-ins"),
+    "auth.session_expired": _("Session expired"),
+    "auth.password_change": _("Changed the password"),
+    "auth.otp_enrol": _("Set up the second factor"),
+    "auth.otp_enrol_failed": _("Failed to set up the second factor"),
+    "auth.otp_verify": _("Confirmed the second factor"),
+    "auth.otp_failed": _("Wrong second-factor code"),
+    "privilege.flags_changed": _("Changed account flags (active, staff, superuser)"),
+    "privilege.groups_changed": _("Changed roles"),
+    "privilege.permissions_changed": _("Changed permissions"),
+    "privilege.group_permissions_changed": _("Changed a role's permissions"),
+    "admin.add": _("Added in the admin"),
+    "admin.change": _("Changed in the admin"),
+    "admin.delete": _("Deleted in the admin"),
+    "admin.other": _("Other admin action"),
+    "system.heartbeat": _("System heartbeat"),
+    "calendar.year_saved": _("Saved a calendar year in the admin"),
+    "calendar.year_enter": _("Entered a year of the working-day calendar"),
+    "organization.register": _("Registered an organisation"),
+    "organization.join": _("Joined an organisation"),
+    "organization.invite": _("Invited a member"),
+    "round.create": _("Created a round"),
+    "round.phase": _("Moved a round to another phase"),
+    "application.create": _("Started an application"),
+    "application.step_saved": _("Saved a step of the application form"),
+    "application.commitment_signed": _("Signed the commitment letter"),
+    "application.pdf_download": _("Downloaded the application PDF"),
+    "application.submit": _("Submitted an application"),
+    "application.withdraw": _("Withdrew an application"),
+    "application.return": _("Returned an application to the applicant"),
+    "application.recommend": _("Recommended an application"),
+    "application.mark_eligible": _("Marked an application eligible"),
+    "application.mark_ineligible": _("Marked an application ineligible"),
+    "application.start_material_review": _("Started material review"),
+    "application.advance_to_site_review": _("Advanced to site review"),
+    "application.not_advance": _("Did not advance to site review"),
+    "application.shortlist": _("Shortlisted for deliberation"),
+    "application.not_shortlist": _("Did not shortlist"),
+    "application.propose": _("Proposed for a tier"),
+    "application.not_propose": _("Did not propose"),
+    "application.start_notice": _("Put on public notice"),
+    "application.withdraw_after_objection": _("Withdrew after a sustained objection"),
+    "application.approve": _("Recorded government approval"),
+    "application.award": _("Conferred the award"),
+    "application.revoke": _("Revoked the award"),
+    "application.disqualify": _("Disqualified an applicant"),
+    "attachment.upload": _("Uploaded an attachment"),
+    "attachment.remove": _("Removed an attachment"),
+    "attachment.download": _("Downloaded an attachment"),
+    "eligibility.evaluate": _("Evaluated the eligibility rules"),
+    "eligibility.confirmed": _("Confirmed a failing eligibility rule"),
+    "eligibility.overridden": _("Overrode a failing eligibility rule"),
+    "bigdata.import": _("Imported public records"),
+    "bigdata.import_queued": _("Queued an import of public records"),
+    "bigdata.import_refused": _("Refused an import of public records"),
+    "bigdata.screening_run_created": _("Started a screening run"),
+    "bigdata.screening_run_resumed": _("Resumed a screening run"),
+    "bigdata.screening_run_finished": _("Finished a screening run"),
+    "bigdata.evaluation_run_created": _("Started a big-data evaluation run"),
+    "bigdata.evaluation_run_resumed": _("Resumed a big-data evaluation run"),
+    "bigdata.evaluation_run_finished": _("Finished a big-data evaluation run"),
+    "bigdata.flag_confirmed": _("Confirmed a risk flag"),
+    "bigdata.flag_dismissed": _("Dismissed a risk flag"),
+}
+
+ROLE_LABELS = {"system": _("System"), "admin": _("Administrator")}
+
+
+def register_action_labels(labels: dict) -> None:
+    """Add the labels of an app's audit codes (called from its AppConfig.ready())."""
+    ACTION_LABELS.update(labels)
+
+
+def action_label(code: str) -> str:
+    """The reader's-language name of an audit action; the code itself when nobody named it."""
+    label = ACTION_LABELS.get(code)
+    return str(label) if label is not None else code
+
+
+def role_label(code: str) -> str:
+    from .roles import Role
+
+    if code in Role.values:
+        return str(Role(code).label)
+    label = ROLE_LABELS.get(code)
+    return str(label) if label is not None else (code or "—")
