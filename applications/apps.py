@@ -9,7 +9,7 @@ class ApplicationsConfig(AppConfig):
     def ready(self):
         from award_portal.navigation import register_nav
 
-        from . import drafts, notifications, tasks, workflow
+        from . import drafts, notifications, selectors, tasks, workflow
         from .enums import Action
 
         workflow.register_guard(Action.SUBMIT, drafts.application_complete)
@@ -23,4 +23,12 @@ class ApplicationsConfig(AppConfig):
         register_nav(_("Results"), "results", order=11)
         register_nav(_("Rounds"), "round-list", roles={Role.OFFICE, Role.SUPERVISOR, Role.GUIDANCE, Role.COMMITTEE}, order=20)
         register_nav(_("My applications"), "application-list", roles={Role.APPLICANT}, order=21)
-        register_nav(_("Applications to recommend"), "application-list", roles={Role.RECOMMENDER}, order=22)
+        register_nav(_("New application"), "application-start", roles={Role.APPLICANT}, order=22)
+        register_nav(_("My organisation and invitations"), "organization-detail", roles={Role.APPLICANT},
+                     order=23, href=selectors.own_organization_url)
+        register_nav(_("Applications to recommend"), "application-list", roles={Role.RECOMMENDER}, order=24,
+                     href=selectors.awaiting_recommendation_url)
+
+        from award_portal.todo import register_todo
+
+        register_todo(selectors.todo_items)

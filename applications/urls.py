@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import form_views, registration_views, views
+from . import form_views, read_views, registration_views, views
 
 urlpatterns = [
     path("programs/", views.programs, name="programs"),
@@ -16,6 +16,7 @@ urlpatterns = [
     path("applications/", views.application_list, name="application-list"),
     path("applications/new/", form_views.application_start, name="application-start"),
     path("applications/<int:pk>/", views.application_detail, name="application-detail"),
+    path("applications/<int:pk>/read/", read_views.application_read, name="application-read"),
     path("applications/<int:pk>/edit/<slug:step>/", form_views.application_edit, name="application-edit"),
     path("applications/<int:pk>/autosave/", form_views.application_autosave, name="application-autosave"),
     path("applications/<int:pk>/attachments/", form_views.attachment_upload, name="attachment-upload"),

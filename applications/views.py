@@ -101,8 +101,13 @@ def round_bulk(request, pk):
 
 @login_required
 def application_list(request):
-    applications = selectors.applications_visible_to(request.user).order_by("-created_at")
-    return render(request, "applications/application_list.html", {"applications": applications[:500]})
+    awaiting = request.GET.get("awaiting") == "recommendation"
+    if awaiting:
+        applications = selectors.applications_awaiting_recommendation(request.user)
+    else:
+        applications = selectors.applications_visible_to(request.user).order_by("-created_at")
+    return render(request, "applications/application_list.html", {
+        "applications": applications[:500], "awaiting_recommendation": awaiting})
 
 
 class TransitionForm(forms.Form):

@@ -17,6 +17,9 @@ class NavItem:
     order: int = 50
     #: The page's own permission predicate (user -> bool); when given, it decides instead of roles.
     visible: Callable | None = None
+    #: user -> URL or None, for entries whose address depends on the user (their organisation,
+    #: a filtered list); None hides the entry. Without it the URL is `reverse(url_name)`.
+    href: Callable | None = None
 
 
 PUBLIC = frozenset()
@@ -24,10 +27,11 @@ PUBLIC = frozenset()
 NAV_ITEMS: list[NavItem] = []
 
 
-def register_nav(label, url_name, roles=PUBLIC, order=50, visible=None):
+def register_nav(label, url_name, roles=PUBLIC, order=50, visible=None, href=None):
     """Apps add their menu entries when Django starts (apps depend on the foundation). Pass
-    `visible`, the predicate the page itself asks, so that menu and page cannot disagree."""
-    NAV_ITEMS.append(NavItem(label, url_name, frozenset(str(r) for r in roles), order, visible))
+    `visible`, the predicate the page itself asks, so that menu and page cannot disagree, and
+    `href` when the address depends on the user."""
+    NAV_ITEMS.append(NavItem(label, url_name, frozenset(str(r) for r in roles), order, visible, href))
     NAV_ITEMS.sort(key=lambda item: item.order)
 
 
@@ -47,8 +51,10 @@ def items_for(user):
         elif item.roles and not (held & item.roles) and not superuser:
             continue
         try:
-            url = reverse(item.url_name)
+            url = item.href(user) if item.href is not None else reverse(item.url_name)
         except NoReverseMatch:
+            continue
+        if not url:
             continue
         visible.append({"label": item.label, "url": url, "name": item.url_name})
     return visible

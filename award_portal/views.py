@@ -12,11 +12,13 @@ from django.views.decorators.cache import never_cache
 
 from .audit import AuditEvent
 from .roles import can_read_everything, is_office
+from .todo import todo_for
 from .workdays import CalendarYear, CalendarYearMissing, WorkingDayCalendar
 
 
 def home(request):
-    return render(request, "award_portal/home.html")
+    """Each user lands on their work: the to-do items the apps' providers give (award_portal.todo)."""
+    return render(request, "award_portal/home.html", {"todo": todo_for(request.user)})
 
 
 @never_cache

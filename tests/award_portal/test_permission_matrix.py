@@ -76,6 +76,7 @@ MATRIX = {
     "organization-detail": ("get", lambda o: [o.application.organization_id], APPLICATION_READERS - {Role.RECOMMENDER}),
     "application-start": ("get", None, {Role.APPLICANT}),
     "application-detail": ("get", lambda o: [o.application.pk], APPLICATION_READERS),
+    "application-read": ("get", lambda o: [o.application.pk], APPLICATION_READERS),
     "api-application-detail": ("get", lambda o: [o.application.pk], APPLICATION_READERS),
     "application-pdf": ("get", lambda o: [o.application.pk], APPLICATION_READERS),
     "attachment-download": ("get", lambda o: [o.attachment.pk], APPLICATION_READERS),
@@ -145,7 +146,7 @@ OTHERS = {OTHER_APPLICANT: Role.APPLICANT, OTHER_RECOMMENDER: Role.RECOMMENDER}
 #: URLs about the application, its files, rule results or organisation: a user holding the right
 #: role for *another* organisation or authority is refused (404: nothing confirms it exists).
 OBJECT_SCOPED = {
-    "application-detail", "api-application-detail", "application-pdf", "attachment-download", "application-transition",
+    "application-detail", "application-read", "api-application-detail", "application-pdf", "attachment-download", "application-transition",
     "api-application-transition", "application-recommend", "application-edit", "application-autosave",
     "attachment-upload", "attachment-delete", "commitment-sign", "application-submit", "organization-detail",
 }
