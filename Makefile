@@ -1,6 +1,8 @@
 # Quality award portal: developer commands.
 #
 #   make run     install what is missing, migrate, load the demo data, start on 127.0.0.1:8000
+#                (the next free port when 8000 is taken; the logins are printed with the real address)
+#   make demo-reset  throw the demo database away and load the demo afresh
 #   make test    install what is missing, run the test suite (PYTEST_ARGS="-k foo -x" to narrow)
 #   make bench   run the benchmarks (BENCH_SCALE=... to size them)
 #   make lint    ruff
@@ -30,10 +32,10 @@ BENCH_SCALE ?=
 DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk libharfbuzz-subset0 \
                    poppler-utils gettext chromium
 
-.PHONY: help venv system-deps messages migrate demo collectstatic run test bench lint
+.PHONY: help venv system-deps messages migrate demo demo-reset collectstatic run test bench lint
 
 help:
-	@echo "make run | test | bench | lint | migrate | demo | venv | system-deps"
+	@echo "make run | test | bench | lint | migrate | demo | demo-reset | venv | system-deps"
 
 # --- Python environment -------------------------------------------------------------------
 $(VPY):
@@ -85,12 +87,28 @@ migrate: venv
 demo: migrate
 	$(RUN_ENV) $(MANAGE) load_demo
 
+# Embedded SQLite: delete the file; a DATABASE_URL database: flush every table. Then as `make demo`.
+demo-reset: venv
+	@if [ -z "$${DATABASE_URL:-}" ]; then
+	  echo "Removing var/db.sqlite3"
+	  rm -f var/db.sqlite3
+	else
+	  echo "Flushing the database at DATABASE_URL"
+	  $(RUN_ENV) $(MANAGE) flush --noinput
+	fi
+	$(RUN_ENV) $(MANAGE) migrate --noinput -v 0
+	$(RUN_ENV) $(MANAGE) load_demo
+
 collectstatic: venv
 	$(RUN_ENV) $(MANAGE) collectstatic --noinput -v 0
 
 # Starts the portal; with REDIS_URL set also a Celery worker and beat, stopped with the server.
-run: system-deps venv messages migrate collectstatic demo
+run: system-deps venv messages migrate collectstatic
 	@export DEBUG=$(DEBUG)
+	# The port actually served: PORT when free, else the next free one (8000 is often taken).
+	port=$$($(VPY) -c 'import socket, sys; h, p = sys.argv[1], int(sys.argv[2]); print(next((q for q in range(p, p + 50) if socket.socket().connect_ex((h, q)) != 0), p))' $(HOST) $(PORT))
+	[ "$$port" = "$(PORT)" ] || echo "Port $(PORT) is taken: serving on $$port"
+	$(MANAGE) load_demo --url "http://$(HOST):$$port/"
 	pids=""
 	cleanup() {
 	  if [ -n "$$pids" ]; then
@@ -114,9 +132,9 @@ run: system-deps venv messages migrate collectstatic demo
 	  echo "REDIS_URL not set: Celery tasks run eagerly inside the web process"
 	fi
 	echo
-	echo "Portal: http://$(HOST):$(PORT)/   (demo logins above, password demo-pass-2026)"
+	echo "Portal: http://$(HOST):$$port/   (demo logins above, password demo-pass-2026)"
 	echo
-	$(MANAGE) runserver $(HOST):$(PORT)
+	$(MANAGE) runserver $(HOST):$$port
 
 # --- Checks -------------------------------------------------------------------------------
 test: system-deps venv messages

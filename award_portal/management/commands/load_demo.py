@@ -10,6 +10,10 @@ from django.utils import translation
 class Command(BaseCommand):
     help = "Load the demo data of every app (idempotent) and print one login per role."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--url", default="http://127.0.0.1:8000/",
+                            help="the portal's address to print with the logins (make run passes the port it serves on)")
+
     def handle(self, *args, **options):
         translation.activate("zh-hans")
         # The demo's notifications are stored in the portal; their e-mails are not printed.
@@ -24,6 +28,7 @@ class Command(BaseCommand):
                 module.load()
         from award_portal.demo import logins
 
-        self.stdout.write("\nDemo logins (http://127.0.0.1:8000/accounts/login/):")
+        url = options["url"].rstrip("/")
+        self.stdout.write(f"\nDemo logins ({url}/accounts/login/):")
         for username, role, password in logins():
             self.stdout.write(f"  {username:<14} {password:<16} {role}")
