@@ -142,3 +142,17 @@ def test_calendar_warnings_name_each_missing_year(make_user):
     assert year_known(2027) and len(warnings) == 1 and "2028" in warnings[0]
     with pytest.raises(CalendarYearMissing):
         WorkingDayCalendar().add_working_days(D(2027, 12, 31), 1)
+
+
+def test_calendar_warnings_partial_lists_warnings_and_links_the_form():
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        html = render_to_string("award_portal/_calendar_warnings.html", {
+            "calendar_warnings": calendar_warnings(D(2027, 6, 1), today=D(2026, 11, 30)),
+            "can_enter_calendar": True,
+        })
+
+    assert "2027年的工作日历尚未录入" in html and 'href="/calendar/enter/"' in html
+    assert render_to_string("award_portal/_calendar_warnings.html", {"calendar_warnings": []}).strip() == ""
