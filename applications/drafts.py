@@ -54,6 +54,16 @@ class DraftConflict(Exception):
                          % {"time": timezone.localtime(application.updated_at).strftime("%H:%M:%S")})
 
 
+class DraftVersionMissing(DraftConflict):
+    """A save without the version its page was loaded at: it cannot be checked against a newer
+    draft, so it is refused like a conflict rather than allowed to overwrite blindly."""
+
+    def __init__(self, application):
+        self.application = application
+        Exception.__init__(self, _("This save did not say which version of the application it was typed against, "
+                                   "so it could overwrite a newer one. Reload the page; nothing was saved."))
+
+
 class DraftRefused(ValidationError):
     """A save refused whole (a value too long, a draft too large, a damaged version): nothing
     stored changed. `field_errors` maps a step field to its message, for the form to show."""
@@ -175,11 +185,24 @@ def nul_removed_message(labels) -> str:
 def draft_save(*, application_id: int, actor, step: str, data: dict, version) -> Application:
     """Store the raw values of one step (no validation), bump the version. Refused whole
     (DraftRefused) beyond the limits of the module docstring; `application.nul_removed` names
-    the fields NUL characters were removed from."""
+    the fields NUL characters were removed from. A save without a version is refused
+    (DraftVersionMissing), one carrying an older version too (DraftConflict) unless it holds
+    exactly the step's stored values (then nothing is written and the version stays)."""
     if step not in step_forms.STEP_KEYS:
         raise ValidationError(_("Unknown step."))
-    application = _lock_editable(application_id, actor, version)
+    application = _lock_editable(application_id, actor, None)
+    version = parse_version(version)
+    if version is None:
+        raise DraftVersionMissing(application)
     raw, nul_fields = step_raw_values(application, step, data)
+    if version != application.version:
+        if application.draft_data.get(step) == raw:
+            # The very text stored already (sent as the page was left, then again from the
+            # reloaded page that was rendered before that save arrived): nothing to overwrite,
+            # nothing to write; the caller learns the current version.
+            application.nul_removed = nul_fields
+            return application
+        raise DraftConflict(application)
     draft = {**application.draft_data, step: raw}
     if len(json.dumps(draft, ensure_ascii=False, default=str).encode()) > step_forms.DRAFT_MAX_BYTES:
         raise DraftRefused(_("The application's draft would exceed %(mb)s MB; shorten the texts. Nothing was saved.")

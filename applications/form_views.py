@@ -90,7 +90,11 @@ def _post_step(request, application, step):
         return form, None
     except drafts.DraftConflict as exc:
         messages.error(request, str(exc))
-        return _refused_form(application, step, data), None
+        form = _refused_form(application, step, data)
+        for name, stored in _conflicting_fields(exc.application, step, form, data).items():
+            form[name].draft_conflict = {"stored": stored, "shown": _shown_value(form.fields[name], stored),
+                                         "mine": _shown_value(form.fields[name], drafts.strip_nul(data.get(name, "")))}
+        return form, None
     except drafts.DraftRefused as exc:
         messages.error(request, exc.messages[0])
         form = _refused_form(application, step, data)
@@ -101,6 +105,22 @@ def _post_step(request, application, step):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return _refused_form(application, step, data), None
+
+
+def _conflicting_fields(application, step, form, data) -> dict:
+    """Field name -> the stored value, for each field where what was posted differs from what
+    is stored now: the page shows both there and lets the applicant choose."""
+    stored = drafts.initial_step_data(application, step)
+    return {name: stored.get(name, "") for name in form.fields
+            if str(stored.get(name, "")) != drafts.strip_nul(data.get(name, ""))}
+
+
+def _shown_value(field, value) -> str:
+    """A stored value as the applicant reads it: a choice by its label."""
+    for key, label in getattr(field, "choices", ()) or ():
+        if str(key) == str(value):
+            return str(label)
+    return str(value)
 
 
 def _refused_form(application, step, data):
@@ -162,7 +182,11 @@ def application_autosave(request, pk):
         application = drafts.draft_save(application_id=application.pk, actor=request.user, step=step,
                                         data=request.POST.dict(), version=request.POST.get("version"))
     except drafts.DraftConflict as exc:
-        return JsonResponse({"ok": False, "conflict": True, "message": str(exc)}, status=409)
+        # The stored values and their version travel with the refusal, so the page can show
+        # them beside what was typed and let the applicant choose (nothing is overwritten).
+        stored = drafts.initial_step_data(exc.application, step) if step in step_forms.STEP_KEYS else {}
+        return JsonResponse({"ok": False, "conflict": True, "message": str(exc),
+                             "version": exc.application.version, "stored": stored}, status=409)
     except drafts.DraftRefused as exc:
         return JsonResponse({"ok": False, "message": exc.messages[0], "fields": exc.field_errors}, status=400)
     except ValidationError as exc:

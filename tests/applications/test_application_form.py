@@ -181,6 +181,72 @@ def test_autosave_with_a_stale_version_is_refused_and_overwrites_nothing(client_
     assert (application.draft_data["report"]["cat_1"], application.version) == ("第一个窗口写的", 2)
 
 
+def test_autosave_conflict_answers_with_the_stored_values_and_their_version(client_rep, application):
+    url = reverse("application-autosave", args=[application.pk])
+    client_rep.post(url, {"step": "report", "version": "1", "cat_1": "第一个窗口写的"})
+
+    body = client_rep.post(url, {"step": "report", "version": "1", "cat_1": "第二个窗口写的"}).json()
+
+    assert (body["version"], body["stored"]) == (2, {"cat_1": "第一个窗口写的"})
+
+
+@pytest.mark.parametrize("version", [None, ""])
+def test_autosave_without_a_version_is_refused_as_a_conflict_and_overwrites_nothing(client_rep, application,
+                                                                                     version):
+    url = reverse("application-autosave", args=[application.pk])
+    client_rep.post(url, {"step": "report", "version": "1", "cat_1": "已保存的文字"})
+    data = {"step": "report", "cat_1": "没有版本的保存"}
+    if version is not None:
+        data["version"] = version
+
+    response = client_rep.post(url, data)
+
+    assert response.status_code == 409
+    body = response.json()
+    assert (body["ok"], body["conflict"], body["version"], body["stored"]) == (
+        False, True, 2, {"cat_1": "已保存的文字"})
+    assert "did not say which version" in body["message"]
+    application.refresh_from_db()
+    assert (application.draft_data, application.version) == ({"report": {"cat_1": "已保存的文字"}}, 2)
+
+
+def test_draft_save_without_a_version_raises_draft_version_missing(application, rep):
+    with pytest.raises(drafts.DraftVersionMissing):
+        draft_save(application_id=application.pk, actor=rep, step="basic", data={"address": "新"}, version=None)
+
+    application.refresh_from_db()
+    assert (application.draft_data, application.version) == ({}, 1)
+
+
+def test_step_post_without_a_version_is_refused_and_overwrites_nothing(client_rep, application):
+    client_rep.post(reverse("application-autosave", args=[application.pk]),
+                    {"step": "basic", "version": "1", "address": "已保存的地址"})
+    data = typed_basic(client_rep, application, address="没有版本的地址")
+    del data["version"]
+
+    response = client_rep.post(edit_url(application, "basic"), data)
+
+    assert response.status_code == 200
+    assert any("did not say which version" in str(m) for m in response.context["messages"])
+    application.refresh_from_db()
+    assert (application.draft_data["basic"]["address"], application.version) == ("已保存的地址", 2)
+
+
+def test_a_stale_save_of_the_very_text_stored_is_no_conflict_and_writes_nothing(client_rep, application):
+    """The page left while a save was on its way is reloaded before that save arrives: the same
+    text sent again from the reloaded page, with its older version, is answered with the current
+    version instead of a conflict."""
+    url = reverse("application-autosave", args=[application.pk])
+    client_rep.post(url, {"step": "report", "version": "1", "cat_1": "离开页面时发出的文字"})
+
+    response = client_rep.post(url, {"step": "report", "version": "1", "cat_1": "离开页面时发出的文字"})
+
+    assert response.status_code == 200
+    assert (response.json()["ok"], response.json()["version"]) == (True, 2)
+    application.refresh_from_db()
+    assert (application.draft_data, application.version) == ({"report": {"cat_1": "离开页面时发出的文字"}}, 2)
+
+
 def test_autosave_of_an_unknown_step_is_refused(client_rep, application):
     response = client_rep.post(reverse("application-autosave", args=[application.pk]),
                                {"step": "nonsense", "version": "1"})
@@ -211,6 +277,9 @@ def test_stale_step_post_shows_the_conflict_and_does_not_overwrite(client_rep, a
     assert response.status_code == 200
     assert any("another window" in str(m) for m in response.context["messages"])
     assert form_values(response.content.decode())["address"] == "旧窗口的地址"  # still on screen to copy
+    assert response.context["form"]["address"].draft_conflict == {
+        "stored": "新窗口的地址", "shown": "新窗口的地址", "mine": "旧窗口的地址"}  # both, at the field
+    assert 'data-conflict-for="address"' in response.content.decode()
     application.refresh_from_db()
     assert (application.draft_data["basic"]["address"], application.version) == ("新窗口的地址", 2)
 
