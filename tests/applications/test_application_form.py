@@ -284,6 +284,20 @@ def test_stale_step_post_shows_the_conflict_and_does_not_overwrite(client_rep, a
     assert (application.draft_data["basic"]["address"], application.version) == ("新窗口的地址", 2)
 
 
+def test_conflict_at_the_field_reads_in_chinese_by_default(client, rep, application):
+    client.force_login(rep)
+    stale = typed_basic(client, application, address="旧窗口的地址")
+    client.post(reverse("application-autosave", args=[application.pk]),
+                {"step": "basic", "version": "1", "address": "新窗口的地址"})
+
+    page = client.post(edit_url(application, "basic"), stale).content.decode()
+
+    assert "两段文字都保留在这里" in page and "保留我的文字" in page and "采用已保存的版本" in page
+    missing = client.post(reverse("application-autosave", args=[application.pk]),
+                          {"step": "basic", "address": "没有版本"}).json()["message"]
+    assert missing.startswith("此次保存未注明所依据的申报书版本")
+
+
 # ------------------------------------------------------------------ submission
 
 def test_incomplete_application_is_refused_with_the_list_of_problems(client_rep, application):
