@@ -16,6 +16,7 @@ from .eligibility import EligibilityContext, evaluate_rule
 from .enums import PHASE_ORDER, RoundPhase, RuleOutcome
 from .models import Application, AwardProgram, Membership, Organization, PhaseChange, Round, RuleResult
 from .permissions import can_decide_rule_results, in_eligibility_review
+from .phase_guards import round_phase_blockers
 from .workflow import TRANSITIONS, TransitionError, application_transition
 
 
@@ -35,8 +36,15 @@ def round_save(*, rnd: Round, actor) -> Round:
 
 
 @transaction.atomic
-def round_advance_phase(*, round_id: int, actor, to_phase: str | None = None, note: str = "") -> Round:
-    """Move a round to its next phase (only forward, one step). Audited."""
+def round_advance_phase(*, round_id: int, actor, to_phase: str | None = None, note: str = "",
+                        check_blockers: bool = True) -> Round:
+    """Move a round to its next phase (only forward, one step). Audited.
+
+    Refuses, with the whole list, while the phase has unfinished business
+    (`phase_guards.round_phase_blockers`: deadline, applications the phase must resolve, notice
+    periods). Checked after the round's row lock, so it holds against a concurrent change of the
+    phase. `check_blockers=False` is for `round_set_phase_for_demo` alone (demo data and test set-up).
+    """
     if not is_office(actor):
         raise PermissionDenied
     rnd = Round.objects.select_for_update().get(pk=round_id)
@@ -46,6 +54,10 @@ def round_advance_phase(*, round_id: int, actor, to_phase: str | None = None, no
     if to_phase is not None and to_phase != expected:
         raise ValidationError(_("A round moves one phase at a time: the next phase is “%(next)s”.")
                               % {"next": RoundPhase(expected).label})
+    blockers = round_phase_blockers(rnd) if check_blockers else []
+    if blockers:
+        raise ValidationError([_("The round cannot move to “%(next)s” yet:") % {"next": RoundPhase(expected).label},
+                               *blockers])
     before = rnd.phase
     rnd.phase = expected
     rnd.save(update_fields=["phase"])
@@ -59,7 +71,7 @@ def round_set_phase_for_demo(rnd: Round, phase: str):
     """Demo data and tests: walk a round forward to `phase` through the audited service."""
     target = PHASE_ORDER.index(RoundPhase(phase))
     while PHASE_ORDER.index(RoundPhase(rnd.phase)) < target:
-        rnd = round_advance_phase(round_id=rnd.pk, actor=system_office_user())
+        rnd = round_advance_phase(round_id=rnd.pk, actor=system_office_user(), check_blockers=False)
     return rnd
 
 

@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from award_portal.audit import audit_events_for
-from award_portal.roles import is_office
+from award_portal.roles import Role, is_office
 
-from . import permissions, rules_register, selectors, services, workflow
+from . import permissions, phase_guards, rules_register, selectors, services, workflow
 from .enums import EDITABLE_STATES, Action, ApplicationState
 from .models import AwardProgram, Tier
 
@@ -42,6 +42,14 @@ def round_list(request):
     return render(request, "applications/round_list.html", {"rounds": selectors.rounds_visible_to(request.user)})
 
 
+def office_runs(transition, program) -> bool:
+    """The office takes this transition itself in `program` (its recommender's part only where the
+    program has no recommending authorities)."""
+    if Role.OFFICE not in transition.roles:
+        return False
+    return not (transition.office_when_no_recommender and program.requires_recommendation)
+
+
 @login_required
 def round_dashboard(request, pk):
     if not permissions.can_view_round_dashboard(request.user):
@@ -54,12 +62,14 @@ def round_dashboard(request, pk):
     if state:
         applications = applications.filter(state=state)
     counts = {row["state"]: row["n"] for row in rnd.applications.values("state").annotate(n=Count("id"))}
+    # Only what the office itself runs: the applicant's and the recommender's steps are theirs.
     phase_actions = [{"transition": t, "count": sum(counts.get(st, 0) for st in t.sources),
                       "bulk": not (t.needs_reason or t.needs_tier or t.owner)}
-                     for t in workflow.transitions_in_phase(rnd.phase)]
+                     for t in workflow.transitions_in_phase(rnd.phase) if office_runs(t, rnd.program)]
     return render(request, "applications/round_dashboard.html", {
         "round": rnd, "funnel": selectors.round_funnel(rnd), "applications": applications[:500],
         "phase_actions": [a for a in phase_actions if a["count"]],
+        "blockers": phase_guards.round_phase_blockers(rnd),
         "state_filter": state, "can_manage": permissions.can_manage_round(request.user),
         "phase_changes": rnd.phase_changes.select_related("actor"),
     })
@@ -110,6 +120,11 @@ def application_list(request):
         "applications": applications[:500], "awaiting_recommendation": awaiting})
 
 
+#: Steps the page asks to confirm (static/js/confirm.js): nothing undoes them.
+IRREVERSIBLE_ACTIONS = frozenset({Action.AWARD, Action.REVOKE, Action.DISQUALIFY, Action.APPROVE,
+                                  Action.MARK_INELIGIBLE})
+
+
 class TransitionForm(forms.Form):
     action = forms.CharField()
     reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -121,13 +136,16 @@ class TransitionForm(forms.Form):
 def application_detail(request, pk):
     application = get_object_or_404(selectors.applications_visible_to(request.user), pk=pk)
     changes = application.state_changes.select_related("actor", "tier")
-    available = workflow.available_actions(application, request.user)
+    # Only what the round's current phase allows (other guards explain themselves on use).
+    available = [t for t in workflow.available_actions(application, request.user)
+                 if phase_guards.phase_allows(t, application)]
     # Owned transitions (submission, endorsement, return) have their own forms; the rest are buttons.
     show_rules = permissions.can_view_rule_results(request.user, application)
     return render(request, "applications/application_detail.html", {
         "application": application,
         "changes": changes,
         "actions": [t for t in available if not t.owner],
+        "irreversible": IRREVERSIBLE_ACTIONS,
         "can_recommend": any(t.action == Action.RECOMMEND for t in available),
         "can_edit": application.state in EDITABLE_STATES and permissions.is_member(request.user, application),
         "is_office": is_office(request.user),

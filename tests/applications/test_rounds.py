@@ -1,8 +1,10 @@
 """A round's phases: forward one step at a time, by the office only, each step recorded and audited."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 
 from applications.enums import PHASE_ORDER, RoundPhase
 from applications.models import PhaseChange, Round
@@ -48,7 +50,8 @@ def test_advance_moves_one_step_and_records_it(office):
 
 
 def test_advance_walks_every_phase_in_order_then_stops(office):
-    rnd = make_round(make_program(), phase=P.SETUP)
+    # Past its deadline, without applications or notice stages: nothing holds the round.
+    rnd = make_round(make_program(), phase=P.SETUP, deadline=timezone.now() - datetime.timedelta(days=1))
 
     for _step in PHASE_ORDER[1:]:
         round_advance_phase(round_id=rnd.pk, actor=office)
