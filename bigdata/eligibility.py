@@ -5,17 +5,14 @@ from django.utils.translation import gettext as _
 from applications.eligibility import RuleKind, Verdict, doubtful, failed, passed, register_rule_kind
 
 from .models import Flag, ScreeningRule
-from .screening import latest_run
+from .screening import screening_for
 
 
 def _evaluate(ctx, params) -> Verdict:
-    run = latest_run(ctx.program, reference_date=ctx.reference_date)
+    run, covered = screening_for(ctx.program, ctx.organization, ctx.reference_date)
     if run is None:
         return doubtful(_("No big-data screening run has been completed for this program yet."))
-    org_id = ctx.organization.pk
-    # A run covers the organisations registered when it was created (its chunks' id ranges); one
-    # registered later has no flags because it was never screened, not because it is clean.
-    if not run.chunks.filter(org_from__lte=org_id, org_to__gte=org_id).exists():
+    if not covered:
         return doubtful(_("The organisation was not screened in screening run %(version)s (it registered "
                           "later); start a new screening run.") % {"version": run.version})
     flags = list(Flag.objects.filter(run=run, organization=ctx.organization).select_related("rule"))

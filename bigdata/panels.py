@@ -4,10 +4,12 @@ allows (the readers of screening results, and experts assigned to the applicatio
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from applications.services import eligibility_reference_date
+
 from . import permissions
 from .evaluation import bigdata_score
 from .models import Flag, PublicRecord, RecordType
-from .screening import latest_run
+from .screening import screening_for
 
 INDICATOR_LABELS = {
     "complaints": _("Consumer complaints"), "spot_checks": _("Spot checks"), "media": _("Media tone"),
@@ -20,9 +22,10 @@ def bigdata_panel(application, user):
         return None
     program = application.round.program
     org = application.organization
-    run = latest_run(program)
+    # The same run and coverage as the eligibility rule beside the panel (as of the round's deadline).
+    run, covered = screening_for(program, org, eligibility_reference_date(application))
     flags = (Flag.objects.filter(run=run, organization=org).select_related("rule", "decided_by")
-             .order_by("outcome", "rule__code") if run else [])
+             .order_by("outcome", "rule__code") if covered else [])
     score = bigdata_score(org, program)
     counts = [(RecordType(row["record_type"]).label, row["n"]) for row in PublicRecord.objects.filter(organization=org)
               .values("record_type").annotate(n=Count("id")).order_by("record_type")]
@@ -30,7 +33,7 @@ def bigdata_panel(application, user):
     if score is not None:
         components = [(label, score.components.get(f"{key}_score")) for key, label in INDICATOR_LABELS.items()]
     return "bigdata/_application_panel.html", {
-        "run": run, "flags": flags, "score": score, "components": components, "record_counts": counts,
+        "run": run, "covered": covered, "flags": flags, "score": score, "components": components, "record_counts": counts,
         "organization": org,
         "can_open_flags": permissions.can_read_screening(user),
         "can_open_records": permissions.can_open_records(user, org)}

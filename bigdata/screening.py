@@ -328,6 +328,19 @@ def latest_run(program, kind=Run.Kind.SCREENING, reference_date=None) -> Run | N
     return runs.first()
 
 
+def screening_for(program, organization, reference_date=None) -> tuple[Run | None, bool]:
+    """The run that speaks for `organization` in `program` (`latest_run` as of `reference_date`) and
+    whether it covers the organisation. A run covers the organisations registered when it was
+    created (its chunks' id ranges); one registered later has no flags because it was never
+    screened, not because it is clean. The eligibility rule and the application's big-data panel
+    both ask this, so they cannot disagree."""
+    run = latest_run(program, reference_date=reference_date)
+    if run is None:
+        return None, False
+    org_id = organization.pk
+    return run, run.chunks.filter(org_from__lte=org_id, org_to__gte=org_id).exists()
+
+
 @transaction.atomic
 def flag_decide(*, flag_id: int, decision: str, reason: str, actor) -> Flag:
     """The office confirms or dismisses a flag with a written reason.

@@ -55,3 +55,36 @@ def test_eligibility_uses_the_run_screened_as_of_the_round_deadline(make_user, b
     rule = EligibilityRule.objects.get(program=beijing, kind="bigdata_no_disqualifying_flag")
     verdict = evaluate_rule(rule, EligibilityContext(application, D(2026, 6, 30)))
     assert verdict.outcome == RuleOutcome.NEEDS_REVIEW  # the pending flag of the deadline's run
+
+
+def test_panel_and_rule_agree_on_an_organisation_the_run_did_not_cover(make_user, beijing):
+    from bigdata.panels import bigdata_panel
+
+    office = make_user(role="office")
+    deadline = timezone.make_aware(datetime.datetime(2026, 6, 30, 17, 0))
+    rnd = make_round(beijing, phase=RoundPhase.ELIGIBILITY, deadline=deadline)
+    covered_org = make_org()
+    run = run_start(program=beijing, actor=office, reference_date=D(2026, 6, 30))
+    late_org = make_org()  # registered after the run: never screened
+    rule = EligibilityRule.objects.get(program=beijing, kind="bigdata_no_disqualifying_flag")
+
+    for org, expected in ((covered_org, True), (late_org, False)):
+        application = make_application(rnd, org, state=ApplicationState.RECOMMENDED)
+        verdict = evaluate_rule(rule, EligibilityContext(application, D(2026, 6, 30)))
+        _template, panel = bigdata_panel(application, office)
+        assert (panel["run"], panel["covered"]) == (run, expected)
+        assert (verdict.outcome == RuleOutcome.PASS) == expected
+
+
+def test_panel_template_says_not_covered_instead_of_no_flags(client, make_user, beijing):
+    office = make_user(role="office")
+    rnd = make_round(beijing, phase=RoundPhase.ELIGIBILITY,
+                     deadline=timezone.make_aware(datetime.datetime(2026, 6, 30, 17, 0)))
+    make_org()
+    run_start(program=beijing, actor=office, reference_date=D(2026, 6, 30))
+    application = make_application(rnd, make_org(), state=ApplicationState.RECOMMENDED)
+    client.force_login(office)
+
+    html = client.get(f"/applications/{application.pk}/").content.decode()
+
+    assert 'id="bigdata-not-covered"' in html
