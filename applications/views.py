@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from award_portal.audit import audit_events_for
 from award_portal.roles import Role, is_office
+from award_portal.workdays import calendar_warnings
 
 from . import permissions, phase_guards, rules_register, selectors, services, workflow
 from .enums import EDITABLE_STATES, Action, ApplicationState
@@ -70,6 +71,8 @@ def round_dashboard(request, pk):
         "round": rnd, "funnel": selectors.round_funnel(rnd), "applications": applications[:500],
         "phase_actions": [a for a in phase_actions if a["count"]],
         "blockers": phase_guards.round_phase_blockers(rnd),
+        "calendar_warnings": calendar_warnings(rnd.award_ceremony_on or rnd.deliberation_on or rnd.site_review_deadline),
+        "can_enter_calendar": is_office(request.user),
         "state_filter": state, "can_manage": permissions.can_manage_round(request.user),
         "phase_changes": rnd.phase_changes.select_related("actor"),
     })
