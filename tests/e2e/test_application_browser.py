@@ -167,8 +167,11 @@ def test_register_apply_recommend_and_find_eligible(new_page, live_server, make_
     page.click("form[action$='/commitment/'] button[type=submit]")
     page.wait_for_url("**/edit/review/")
     assert page.locator(".problems").count() == 0, page.text_content(".problems")
-    page.click("#submit-application")
+    dialogs = []
+    page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
+    page.click("#submit-application")  # submitting is irreversible: the browser asks first
     page.wait_for_url(f"**/applications/{application.pk}/")
+    assert dialogs and "提交" in dialogs[0]
     assert page.get_attribute(".badge[data-state]", "data-state") == ApplicationState.SUBMITTED
     assert page.locator("#edit-application").count() == 0
 
