@@ -153,6 +153,11 @@ def pdf_bytes(text: str = "evidence") -> bytes:
         b"<</Length %d>>stream\n" % len(stream) + stream + b"\nendstream",
         b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>",
     ]
+    return pdf_from_objects(objects)
+
+
+def pdf_from_objects(objects: list[bytes]) -> bytes:
+    """A PDF of these numbered objects (1 is the catalog), cross-reference offsets computed."""
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n")
     offsets = []

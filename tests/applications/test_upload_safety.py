@@ -21,7 +21,7 @@ from applications import drafts, uploads
 from applications.pdf import application_pdf_bytes
 from award_portal.audit import audit_events_for
 
-from .support import docx_bytes, draft, english, make_org, make_rep, open_round, pdf_bytes
+from .support import docx_bytes, draft, english, make_org, make_rep, open_round, pdf_bytes, pdf_from_objects
 
 pytestmark = pytest.mark.django_db
 
@@ -179,20 +179,8 @@ def set_page_additional_action(writer):
 
 def raw_pdf(catalog: bytes) -> bytes:
     """A hand-written one-page PDF with this catalog (names may be #-escaped, as attackers do)."""
-    objects = [catalog, b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
-               b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>"]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
-    return out.getvalue()
+    return pdf_from_objects([catalog, b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+                             b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>"])
 
 
 def refusal(name, what):
