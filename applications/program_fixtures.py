@@ -5,6 +5,7 @@ A program is data: `applications/fixtures/programs/<code>.json` references a cri
 file updates the rows in place (matched by their codes and numbers).
 """
 
+import datetime
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -32,6 +33,10 @@ PROGRAM_FIELDS = [
     "bigdata_weight", "aggregation", "disagreement_threshold", "max_attachment_mb", "max_attachments",
     "source_documents",
 ]
+
+
+def _date(value):
+    return datetime.date.fromisoformat(value) if value else None
 
 
 def _read(path) -> dict:
@@ -89,7 +94,8 @@ def program_load(path) -> AwardProgram:
     for rec in data.get("recommenders", []):
         recommender, _ = Recommender.objects.update_or_create(code=rec["code"], defaults={
             "name_zh": rec["name_zh"], "name_en": rec.get("name_en", ""), "kind": rec["kind"],
-            "region_code": rec.get("region_code", "")})
+            "region_code": rec.get("region_code", ""),
+            "established_on": _date(rec.get("established_on")), "dissolved_on": _date(rec.get("dissolved_on"))})
         program.recommenders.add(recommender)
     for order, rule in enumerate(data.get("eligibility_rules", []), start=1):
         obj, _ = EligibilityRule.objects.update_or_create(program=program, order=order, defaults={

@@ -112,6 +112,11 @@ class Recommender(BilingualName):
     code = models.SlugField(_("code"), max_length=64, unique=True)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     region_code = models.CharField(_("region code"), max_length=6, blank=True)
+    # Authorities are created and merged by institutional reforms (e.g. Beijing, November 2018):
+    # an authority recommends only for rounds held while it existed (`applications.routing`).
+    established_on = models.DateField(_("established on"), null=True, blank=True)
+    dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True,
+                                    help_text=_("The first day the authority no longer existed."))
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="recommender_bodies",
                                      verbose_name=_("staff"))
 
@@ -119,6 +124,11 @@ class Recommender(BilingualName):
         ordering = ["kind", "code"]
         verbose_name = _("recommending authority")
         verbose_name_plural = _("recommending authorities")
+
+    def existed_on(self, day) -> bool:
+        """Whether the authority existed on `day` (unknown dates do not refuse)."""
+        return ((self.established_on is None or self.established_on <= day)
+                and (self.dissolved_on is None or day < self.dissolved_on))
 
 
 def _weight_validators():
