@@ -1,0 +1,122 @@
+"""Who may read which application as a reviewer: one predicate, one queryset, the grants behind them.
+
+Assignment grants the object permission `applications.review_application` (django-guardian) to
+the expert's account in the same transaction; leaving the group, a conflict or a suspension
+revokes it. On top of the grant an expert reads an application only while
+
+- their group reviews it in the stage the round is in (material review or site review),
+- they have signed the round's reviewer commitment letter, and
+- no active conflict ties them to the organisation.
+
+`can_review` and `reviewable_applications` say the same thing for one object and for a list;
+pages, files and API endpoints ask them and answer 404 otherwise.
+"""
+
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef, Q
+from guardian.models import UserObjectPermission
+
+from applications.enums import RoundPhase
+from applications.models import Application
+
+from .models import Conflict, Expert, GroupApplication, GroupMember, ReviewerCommitment, Stage
+
+PERM_CODENAME = "review_application"
+PERM = f"applications.{PERM_CODENAME}"
+
+STAGE_OF_PHASE = {RoundPhase.MATERIAL_REVIEW: Stage.MATERIAL, RoundPhase.SITE_REVIEW: Stage.SITE}
+
+
+def _permission() -> Permission:
+    ct = ContentType.objects.get_for_model(Application)
+    perm, _created = Permission.objects.get_or_create(
+        codename=PERM_CODENAME, content_type=ct, defaults={"name": "Can review an assigned application"})
+    return perm
+
+
+def sync_access(expert_ids=None, application_ids=None) -> None:
+    """Make the guardian grants match the group memberships for these experts/applications.
+
+    A grant exists exactly for (expert account, application) pairs where the expert is in the
+    pool, sits in a group reviewing the application, and has no active conflict with its
+    organisation. Call inside the transaction that changed groups, conflicts or status.
+    """
+    perm = _permission()
+    ct_id = perm.content_type_id
+    members = GroupMember.objects.filter(expert__user__isnull=False)
+    if expert_ids is not None:
+        members = members.filter(expert_id__in=list(expert_ids))
+    links = GroupApplication.objects.all()
+    if application_ids is not None:
+        links = links.filter(application_id__in=list(application_ids))
+    wanted = set()
+    rows = (links.filter(group__members__in=members)
+            .values_list("group__members__expert_id", "group__members__expert__user_id",
+                         "group__members__expert__status", "application_id", "application__organization_id"))
+    rows = list(rows)
+    if expert_ids is not None:
+        allowed = set(expert_ids)
+        rows = [r for r in rows if r[0] in allowed]
+    conflicts = set(Conflict.objects.filter(dismissed_at__isnull=True, expert_id__in={r[0] for r in rows})
+                    .values_list("expert_id", "organization_id"))
+    for expert_id, user_id, status, app_id, org_id in rows:
+        if status == Expert.Status.ACTIVE and (expert_id, org_id) not in conflicts:
+            wanted.add((user_id, str(app_id)))
+    existing = UserObjectPermission.objects.filter(permission=perm, content_type_id=ct_id)
+    if expert_ids is not None:
+        users = list(Expert.objects.filter(pk__in=list(expert_ids), user__isnull=False)
+                     .values_list("user_id", flat=True))
+        existing = existing.filter(user_id__in=users)
+    if application_ids is not None:
+        existing = existing.filter(object_pk__in=[str(a) for a in application_ids])
+    have = {(u, o): pk for pk, u, o in existing.values_list("pk", "user_id", "object_pk")}
+    stale = [pk for key, pk in have.items() if key not in wanted]
+    if stale:
+        UserObjectPermission.objects.filter(pk__in=stale).delete()
+    UserObjectPermission.objects.bulk_create(
+        [UserObjectPermission(user_id=u, object_pk=o, content_type_id=ct_id, permission=perm)
+         for u, o in wanted - set(have)], batch_size=2000)
+
+
+def _granted_ids(user):
+    perm = _permission()
+    return (UserObjectPermission.objects.filter(user=user, permission=perm, content_type_id=perm.content_type_id)
+            .values_list("object_pk", flat=True))
+
+
+def reviewable_applications(user):
+    """The applications this user may read as a reviewer now (empty for anyone else)."""
+    if not getattr(user, "is_authenticated", False):
+        return Application.objects.none()
+    expert = Expert.objects.filter(user=user, status=Expert.Status.ACTIVE).first()
+    if expert is None:
+        return Application.objects.none()
+    granted = [int(pk) for pk in _granted_ids(user) if str(pk).isdigit()]
+    member_of = GroupMember.objects.filter(expert=expert).values("group_id")
+    current = GroupApplication.objects.filter(
+        application=OuterRef("pk"), group_id__in=member_of).filter(
+        Q(stage=Stage.MATERIAL, application__round__phase=RoundPhase.MATERIAL_REVIEW)
+        | Q(stage=Stage.SITE, application__round__phase=RoundPhase.SITE_REVIEW))
+    signed = ReviewerCommitment.objects.filter(expert=expert, round=OuterRef("round"))
+    conflicted = Conflict.objects.filter(expert=expert, organization=OuterRef("organization"),
+                                         dismissed_at__isnull=True)
+    return (Application.objects.filter(pk__in=granted)
+            .filter(Exists(current), Exists(signed), ~Exists(conflicted))
+            .select_related("round__program", "organization"))
+
+
+def can_review(user, application) -> bool:
+    return reviewable_applications(user).filter(pk=application.pk).exists()
+
+
+def assigned_awaiting_commitment(user):
+    """Applications the user is assigned to in a round whose commitment letter they have not
+    signed: listed (without material) so the expert knows to sign."""
+    expert = Expert.objects.filter(user=user, status=Expert.Status.ACTIVE).first()
+    if expert is None:
+        return Application.objects.none()
+    member_of = GroupMember.objects.filter(expert=expert).values("group_id")
+    signed = ReviewerCommitment.objects.filter(expert=expert, round=OuterRef("round"))
+    return (Application.objects.filter(review_assignments__group_id__in=member_of)
+            .filter(~Exists(signed)).distinct())

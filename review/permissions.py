@@ -1,0 +1,37 @@
+"""Who may do what in the review app: the predicates pages, API and menus all ask.
+
+Object access to applications (an expert reads only what their groups review, in the current
+stage, after signing, without conflict) lives in `access.py`.
+"""
+
+from award_portal.roles import Role, can_read_everything, has_role, is_office
+
+from .models import Expert
+
+
+def can_manage_pool(user) -> bool:
+    """Approve, train, examine, suspend, strike; set and dismiss conflicts; freeze draws; form groups."""
+    return is_office(user)
+
+
+def can_read_pool(user) -> bool:
+    """The pool, draws and groups: the office, supervisors, and the expert technical guidance group
+    (Beijing 2020 draft art. 18–19: it selects the experts the office groups)."""
+    return can_read_everything(user) or has_role(user, Role.GUIDANCE)
+
+
+def can_run_draw(user) -> bool:
+    """The number that seeds a draw is entered by a supervisor, never by the office."""
+    return has_role(user, Role.SUPERVISOR)
+
+
+def expert_profile(user) -> Expert | None:
+    """The user's expert profile when they hold the expert role (else None)."""
+    if not has_role(user, Role.EXPERT):
+        return None
+    return Expert.objects.filter(user=user).first()
+
+
+def is_pool_expert(user) -> bool:
+    profile = expert_profile(user)
+    return profile is not None and profile.status == Expert.Status.ACTIVE

@@ -1,0 +1,7 @@
+"""The review app's pages: the public expert application, the expert's own pages, the office's
+pool, draws and groups. Every name starts with "review-" (tests/review has the permission matrix)."""
+
+from .urls_expert import urlpatterns as expert_patterns
+from .urls_office import urlpatterns as office_patterns
+
+urlpatterns = expert_patterns + office_patterns
