@@ -20,7 +20,7 @@ def make_expert(make_user=None, *, sections="C", region="110105", examined=True,
     n = next(_seq)
     user = None
     if with_user and make_user is not None:
-        user = make_user(Role.EXPERT, username=f"expert-{n}")
+        user = make_user(Role.EXPERT, username=f"pool-expert-{n}")
     expert = Expert.objects.create(user=user, name=name or f"专家{n}", email=f"expert{n}@example.cn",
                                    expertise=sections, region_code=region, status=status, shared=shared,
                                    can_lead=can_lead)
