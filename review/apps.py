@@ -10,3 +10,10 @@ class ReviewConfig(AppConfig):
         from . import signals
 
         signals.connect()
+
+        # The office's pages (views_office): the pool, for the office, supervisors and the guidance group.
+        from award_portal import navigation
+
+        from . import permissions
+
+        navigation.register_nav(_("Expert pool"), "review-pool", visible=permissions.can_read_pool, order=35)
