@@ -29,6 +29,12 @@ class ApplicationsConfig(AppConfig):
         register_nav(_("Applications to recommend"), "application-list", roles={Role.RECOMMENDER}, order=24,
                      href=selectors.awaiting_recommendation_url)
 
+        from award_portal.audit import register_audit_search
+
+        from .audit_names import audit_entries_named
+
+        register_audit_search(audit_entries_named)
+
         from award_portal.todo import register_todo
 
         register_todo(selectors.todo_items)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from award_portal.audit import audit_record
+from award_portal.i18n import localized
 
 from . import forms as step_forms
 from .enums import EDITABLE_STATES, Action
@@ -42,6 +43,29 @@ COMMITMENT_TEXT = (
     "三、同意评审办依托大数据技术对本组织进行审查、核实与获奖后监测；\n"
     "四、如有违反，自愿承担取消评选资格、撤销所获奖项并收回奖牌、证书和奖励资金等责任。"
 )
+#: A translation for readers of the English pages. The Chinese text above is the one accepted
+#: and kept with the application (and printed in its PDF); the English page says so.
+COMMITMENT_TEXTS_EN = {
+    "2026-1": (
+        "This organisation applies for this award of its own free will and undertakes:\n"
+        "1. that all the application materials it submits are complete, true and accurate, with nothing "
+        "falsified;\n"
+        "2. to observe the rules of the review and not to influence the review by any improper means;\n"
+        "3. to agree that the review office examines, verifies and, after an award, monitors this organisation "
+        "with the help of big-data technology;\n"
+        "4. in case of any breach, to accept disqualification, the revocation of any award won and the return "
+        "of the medal, certificate and prize money, and the other consequences."
+    ),
+}
+
+
+def commitment_for_reader(letter=None) -> dict:
+    """The commitment letter (the accepted `letter`'s, else the current one) as a page shows it:
+    `text` in the reader's language, and `binding`, the Chinese text, when `text` is a translation."""
+    version, binding = (letter.text_version, letter.text) if letter is not None else (COMMITMENT_VERSION,
+                                                                                         COMMITMENT_TEXT)
+    text = localized(binding, COMMITMENT_TEXTS_EN.get(version, ""))
+    return {"text": text, "binding": binding if text != binding else ""}
 
 
 class DraftConflict(Exception):

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from award_portal.i18n import is_english
+
 from .enums import (
     AWARDED_STATES,
     ENTERPRISE_FORMS,
@@ -32,6 +34,16 @@ from .rule_kinds import (  # noqa: F401 (other apps register their kinds through
     rule_kind,
 )
 from .uscc import ORG_CATEGORIES
+
+
+def rule_citation(rule) -> str:
+    """The article a rule comes from: its Chinese citation, or the English references of the
+    program's articles it applies when the reader reads English and they have one."""
+    if not rule.articles or not is_english():
+        return rule.source_article
+    refs = dict(rule.program.articles.filter(key__in=rule.articles).values_list("key", "ref_en"))
+    english = [refs[key] for key in rule.articles if refs.get(key)]
+    return "; ".join(english) if english else rule.source_article
 
 
 @dataclass
@@ -340,5 +352,10 @@ def evaluate_rule(rule, ctx: EligibilityContext) -> Verdict:
         # Still cite the article: the office checks this one by hand and needs to know which.
         verdict = doubtful(_("Rule kind %(kind)s is not available; check by hand.") % {"kind": rule.kind})
     else:
-        verdict = kind.evaluate(ctx, rule.params or {})
+        params = dict(rule.params or {})
+        if "text" in params and rule.description_en and is_english():
+            params["text"] = rule.description_en  # the declaration quoted in the reader's language
+        verdict = kind.evaluate(ctx, params)
+    if is_english():
+        return Verdict(verdict.outcome, f"{rule_citation(rule)}: {verdict.reason}")
     return Verdict(verdict.outcome, f"{rule.source_article}：{verdict.reason}")

@@ -165,8 +165,8 @@ def application_edit(request, pk, step):
                        limits={"mb": application.round.program.max_attachment_mb,
                                "count": application.round.program.max_attachments})
     if step == "commitment":
-        context.update(commitment_text=drafts.COMMITMENT_TEXT,
-                       letter=getattr(application, "commitment", None))
+        letter = getattr(application, "commitment", None)
+        context.update(commitment=drafts.commitment_for_reader(letter), letter=letter)
     if step == "review":
         context.update(problems=drafts.completeness_problems(application))
     return render(request, "applications/application_form.html", context)
@@ -255,7 +255,8 @@ def commitment_sign(request, pk):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
     context = _step_context(application, "commitment", form)
-    context.update(commitment_text=drafts.COMMITMENT_TEXT, letter=getattr(application, "commitment", None))
+    letter = getattr(application, "commitment", None)
+    context.update(commitment=drafts.commitment_for_reader(letter), letter=letter)
     return render(request, "applications/application_form.html", context)
 
 

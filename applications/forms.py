@@ -4,7 +4,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from award_portal.i18n import localized
+
 from . import routing, uscc
+from .eligibility import rule_citation
 from .enums import LegalForm
 from .models import Organization
 from .models.organizations import MujuGrade
@@ -138,6 +141,12 @@ def declaration_rules(program):
     return [r for r in program.eligibility_rules.filter(active=True, kind="declaration") if r.params.get("key")]
 
 
+def declaration_text(rule) -> str:
+    """What the applicant declares, in the reader's language: the Chinese text of the measures
+    (binding, and what the PDF and the eligibility rule quote), or the rule's English rendering."""
+    return localized(rule.params.get("text") or rule.description_zh, rule.description_en)
+
+
 class DeclarationsForm(forms.Form):
     YES_NO = [("yes", _("Yes, this is true")), ("no", _("No"))]
 
@@ -145,8 +154,8 @@ class DeclarationsForm(forms.Form):
         super().__init__(*args, **kwargs)
         for rule in declaration_rules(program):
             self.fields[rule.params["key"]] = forms.ChoiceField(
-                label=rule.params.get("text") or rule.description, choices=self.YES_NO, widget=forms.RadioSelect,
-                help_text=rule.source_article)
+                label=declaration_text(rule), choices=self.YES_NO, widget=forms.RadioSelect,
+                help_text=rule_citation(rule))
 
 
 FIGURE_FIELDS = [
@@ -191,6 +200,11 @@ def report_field_name(category) -> str:
     return "cat_" + category.number.replace(".", "_")
 
 
+def category_label(category) -> str:
+    return _("%(number)s %(name)s (%(points)s points)") % {
+        "number": category.number, "name": category.name, "points": category.points}
+
+
 def report_max_chars(category) -> int:
     return max(2000, category.points * 100)
 
@@ -204,7 +218,7 @@ class ReportForm(forms.Form):
         for category in categories:
             limit = report_max_chars(category)
             self.fields[report_field_name(category)] = forms.CharField(
-                label=f"{category.number} {category.name}（{category.points}分）", required=False,
+                label=category_label(category), required=False,
                 max_length=limit, widget=forms.Textarea(attrs={"rows": 8, "data-maxlength": limit,
                                                                "data-minlength": REPORT_MIN_CHARS}),
                 help_text=_("%(min)s–%(max)s characters") % {"min": REPORT_MIN_CHARS, "max": limit})

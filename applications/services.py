@@ -5,7 +5,7 @@ import datetime
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from award_portal.audit import audit_record
@@ -146,13 +146,17 @@ def eligibility_evaluate(*, application_id: int, actor=None) -> list[RuleResult]
     existing = {r.rule_id: r for r in application.rule_results.all()}
     results = []
     for rule in application.round.program.eligibility_rules.filter(active=True):
-        verdict = evaluate_rule(rule, ctx)
+        # The reason in both languages: the Chinese is the record, the English for English pages.
+        with translation.override("zh-hans"):
+            verdict = evaluate_rule(rule, ctx)
+        with translation.override("en"):
+            reason_en = evaluate_rule(rule, ctx).reason
         result = existing.get(rule.pk)
         if result is None:
             result = RuleResult(application=application, rule=rule)
         elif result.outcome != verdict.outcome:
             result.decision, result.decision_reason, result.decided_by, result.decided_at = "", "", None, None
-        result.outcome, result.reason = verdict.outcome, verdict.reason
+        result.outcome, result.reason, result.reason_en = verdict.outcome, verdict.reason, reason_en
         result.save()
         results.append(result)
     summary = {}

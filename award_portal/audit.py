@@ -473,3 +473,57 @@ def role_label(code: str) -> str:
         return str(Role(code).label)
     label = ROLE_LABELS.get(code)
     return str(label) if label is not None else (code or "—")
+
+
+# --- Searching the trail by name ----------------------------------------------------------
+# Entries store codes and ids; the office searches by what it knows: a person's name, an
+# organisation, an application number, an action or role as the page names it. Apps add the
+# names of their objects through register_audit_search() (award_portal imports no other app).
+
+AUDIT_SEARCHES: list = []
+
+
+def register_audit_search(search) -> None:
+    """`search(text)` returns a Q over AuditEvent: the entries about objects named like `text`."""
+    if search not in AUDIT_SEARCHES:
+        AUDIT_SEARCHES.append(search)
+
+
+def entries_about(object_type: str, ids) -> models.Q:
+    """A Q for the entries about the objects of `object_type` whose primary keys `ids` (a
+    queryset's values("pk") or a list) gives; object ids are stored as text."""
+    from django.db.models import CharField, QuerySet
+    from django.db.models.functions import Cast
+
+    if isinstance(ids, QuerySet):
+        ids = ids.annotate(audit_object_id=Cast("pk", CharField())).values("audit_object_id")
+    else:
+        ids = [str(pk) for pk in ids]
+    return models.Q(object_type=object_type, object_id__in=ids)
+
+
+def audit_search(events, text: str):
+    """The entries matching `text`: by the actor's name or user name, the object's name at the
+    time, an action or role by its code or by its name in the reader's language, or any name an
+    app registered (an organisation's, an application's …)."""
+    from django.contrib.auth import get_user_model
+
+    from .roles import Role
+
+    Q = models.Q
+    needle = text.casefold()
+    query = (Q(action__icontains=text) | Q(object_repr__icontains=text) | Q(actor_name__icontains=text)
+             | Q(object_id=text))
+    User = get_user_model()
+    users = User.objects.filter(Q(username__icontains=text) | Q(full_name__icontains=text))
+    query |= Q(actor__in=users) | entries_about(User._meta.label_lower, users.values("pk"))
+    actions = [code for code, label in ACTION_LABELS.items() if needle in str(label).casefold()]
+    roles = [code for code in Role.values if needle in str(Role(code).label).casefold()]
+    roles += [code for code, label in ROLE_LABELS.items() if needle in str(label).casefold()]
+    if actions:
+        query |= Q(action__in=actions)
+    if roles:
+        query |= Q(role__in=roles)
+    for search in AUDIT_SEARCHES:
+        query |= search(text)
+    return events.filter(query)

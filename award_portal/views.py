@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
-from .audit import AuditEvent
+from .audit import AuditEvent, audit_search
 from .roles import can_read_everything, is_office
 from .todo import todo_for
 from .workdays import CalendarYear, CalendarYearMissing, WorkingDayCalendar
@@ -57,7 +57,7 @@ def audit_trail(request):
     events = AuditEvent.objects.select_related("actor").order_by("-id")
     q = request.GET.get("q", "").replace("\x00", "").strip()[:200]  # PostgreSQL refuses NUL in text
     if q:
-        events = events.filter(action__icontains=q) | events.filter(object_repr__icontains=q)
+        events = audit_search(events, q)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "award_portal/audit_trail.html", {"page": page, "q": q})
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from award_portal.i18n import localized
 from award_portal.roles import Role
 
 from ..enums import Action, ApplicationState, RuleOutcome
@@ -89,6 +90,7 @@ class RuleResult(models.Model):
     rule = models.ForeignKey(EligibilityRule, on_delete=models.PROTECT, related_name="results")
     outcome = models.CharField(_("outcome"), max_length=16, choices=RuleOutcome.choices)
     reason = models.TextField(_("reason"))
+    reason_en = models.TextField(_("reason (English)"), blank=True)
     evaluated_at = models.DateTimeField(auto_now=True)
     decision = models.CharField(_("office decision"), max_length=16, choices=Decision.choices, blank=True,
                                 default=Decision.PENDING)
@@ -106,6 +108,11 @@ class RuleResult(models.Model):
 
     def __str__(self):
         return f"{self.rule}: {self.outcome}"
+    @property
+    def reason_text(self) -> str:
+        """The reason in the reader's language (both are written when the rule is evaluated)."""
+        return localized(self.reason, self.reason_en)
+
     @property
     def effective_outcome(self):
         """The outcome after the office's decision on a failing or doubtful result."""

@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
-from applications.eligibility import RULE_KINDS, EligibilityContext, evaluate_rule
+from applications.eligibility import RULE_KINDS, EligibilityContext, evaluate_rule, rule_citation
 from applications.enums import Action, ApplicationState, LegalForm, RoundPhase, RuleOutcome
 from applications.models import Application, Certification, EligibilityRule, RuleResult
 from applications.services import eligibility_evaluate, eligibility_reference_date, rule_result_decide
@@ -51,7 +51,8 @@ def judge(kind, params=None, *, org=None, deadline=None, edition=None, program=N
     rnd = make_round(program, deadline=deadline or deadline_on(DEADLINE_DAY), edition=edition)
     application = make_application(rnd, org, declarations=declarations or {})
     verdict = evaluate_rule(rule, EligibilityContext(application, eligibility_reference_date(application)))
-    assert verdict.reason.startswith(f"{rule.source_article}："), verdict.reason
+    # English is active (the fixture above): the article by its English reference, an English colon.
+    assert verdict.reason.startswith(f"{rule_citation(rule)}: "), verdict.reason
     return verdict
 
 

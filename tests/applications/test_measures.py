@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from applications.eligibility import EligibilityContext, evaluate_rule
+from applications.eligibility import EligibilityContext, evaluate_rule, rule_citation
 from applications.enums import ApplicationState, LegalForm, RoundPhase, RuleOutcome
 from applications.forms import BasicInfoForm
 from applications.models import Certification, EligibilityRule, KeyFigure, Recommender
@@ -45,7 +45,10 @@ def rule_of(code, kind, key=None) -> EligibilityRule:
 
 def verdict(rule, application):
     result = evaluate_rule(rule, EligibilityContext(application, eligibility_reference_date(application)))
-    assert result.reason.startswith(f"{rule.source_article}："), result.reason
+    if translation.get_language().startswith("en"):  # the article by its English reference
+        assert result.reason.startswith(f"{rule_citation(rule)}: "), result.reason
+    else:
+        assert result.reason.startswith(f"{rule.source_article}："), result.reason
     return result
 
 
@@ -444,7 +447,8 @@ def test_declaration_contradicted_by_the_figures_fails_naming_both():
 
     assert result.outcome == FAIL
     assert "2025" in result.reason and "-3" in result.reason
-    assert "最近3年未发生亏损" in result.reason and "contradict" in result.reason
+    # The declaration is quoted in the reader's language (English here; Chinese below).
+    assert "loss in the last three full years" in result.reason and "contradict" in result.reason
 
 
 def test_figures_without_loss_against_a_declared_loss_need_review():
@@ -486,6 +490,7 @@ def test_reasons_are_translated():
         refusal = recommender_refusal(make_org(region="110108"), authority("bj-amr-chaoyang"))
 
     assert "相互矛盾" in loss.reason and "2025年利润总额-3.00万元" in loss.reason
+    assert "最近3年未发生亏损" in loss.reason
     assert "最新年度" in stale.reason and "2025年度" in stale.reason
     assert "参照公务员法管理" in institution.reason and "评审办" in institution.reason
     assert "不属于企业" in cooperative.reason

@@ -371,7 +371,7 @@ def test_office_confirms_a_failing_rule_marks_ineligible_and_the_applicant_sees_
     html = page.content.decode()
     assert page.status_code == 200
     assert list(page.context["rule_results"]) == list(application.rule_results.all())
-    assert failing.reason in html
+    assert failing.reason_en in html  # the English page shows the reason in English
     assert "注册于去年，未满三年" in html
     assert "不符合注册满三年的申报条件" in html
     assert 'class="decide"' not in html  # the applicant gets no decision forms

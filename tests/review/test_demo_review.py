@@ -74,3 +74,23 @@ def test_the_review_demo_loads_once(demo):
     call_command("load_demo")
     assert (Expert.objects.count(), ExpertDraw.objects.count(), GroupMember.objects.count(),
             Conflict.objects.count()) == counts
+
+
+def test_the_admin_shows_the_demo_and_refuses_hand_edits_of_draws_and_groups(demo, client):
+    from review.models import ExpertGroup
+
+    client.force_login(User.objects.get(username="admin"))
+    for name in ("expert", "conflict", "expertdraw", "expertgroup", "reviewsettings", "corporategroup",
+                 "availability", "reviewercommitment"):
+        assert client.get(f"/admin/review/{name}/").status_code == 200, name
+    assert client.get("/admin/review/expert/", {"q": "陈建国", "province": "11", "status": "active"}).status_code == 200
+    draw = ExpertDraw.objects.filter(status=ExpertDraw.Status.DRAWN).first()
+    page = client.get(f"/admin/review/expertdraw/{draw.pk}/change/")
+    assert page.status_code == 200 and b"icon-yes" in page.content  # the replay check
+    group = ExpertGroup.objects.first()
+    assert client.get(f"/admin/review/expertgroup/{group.pk}/change/").status_code == 200
+    for name in ("expertdraw", "expertgroup", "conflict"):
+        assert client.get(f"/admin/review/{name}/add/").status_code == 403
+    assert client.post(f"/admin/review/expertgroup/{group.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert client.post(f"/admin/review/expertdraw/{draw.pk}/change/", {"public_input": "1"}).status_code == 403
+    assert ExpertGroup.objects.filter(pk=group.pk).exists()
