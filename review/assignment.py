@@ -165,7 +165,7 @@ def solve(apps: list[AppInfo], experts: list[ExpertInfo], conflicts: set[tuple[i
                     continue
                 arcs_of_expert.setdefault(e.pk, []).append((len(tails), gi, s))
                 arc(expert_node[e.pk], gs_node[(gi, s)], 1, cost)
-    for (gi, s), node in gs_node.items():
+    for (gi, _s), node in gs_node.items():
         arc(node, group_node[gi], 1, -COVER_REWARD)
         arc(node, group_node[gi], max_size, 0)
     for gi in range(n_groups):
@@ -188,6 +188,11 @@ def solve(apps: list[AppInfo], experts: list[ExpertInfo], conflicts: set[tuple[i
                 members[gi].append(expert_id)
                 covered[gi].add(s)
     info = {e.pk: e for e in experts}
+    # An expert enters the flow through one (group, section) node but knows all their sections:
+    # a group covers every section of its applications that one of its members knows.
+    for gi, group_members in enumerate(members):
+        for expert_id in group_members:
+            covered[gi] |= set(info[expert_id].sections) & set(group_sections[gi])
     used = {e for m in members for e in m}
     for gi, group_apps in enumerate(app_groups):
         leader = None
