@@ -11,9 +11,30 @@ class ReviewConfig(AppConfig):
 
         signals.connect()
 
+        # The expert's pages (views_expert): menu entry and home-page to-do items.
+        from award_portal.navigation import register_nav
+        from award_portal.todo import register_todo
+
+        from .permissions import expert_profile
+        from .selectors import expert_todo
+
+        register_nav(_("My reviews"), "review-expert-home", order=30,
+                     visible=lambda user: expert_profile(user) is not None)
+        register_todo(expert_todo)
+
         # The office's pages (views_office): the pool, for the office, supervisors and the guidance group.
         from award_portal import navigation
 
         from . import permissions
 
         navigation.register_nav(_("Expert pool"), "review-pool", visible=permissions.can_read_pool, order=35)
+
+        # The audit trail's labels and the rules register's measures.
+        from applications.rules_register import register_provider
+        from award_portal.audit import register_action_labels
+
+        from .audit_labels import ACTION_LABELS
+        from .rules_register import review_measures
+
+        register_action_labels(ACTION_LABELS)
+        register_provider(review_measures)
