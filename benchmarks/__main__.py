@@ -1,8 +1,10 @@
 """`make bench`: big-data import and screening at scale, on PostgreSQL.
 
 BENCH_SCALE=small runs 5,000 organisations / 200,000 records; the default (full) runs the
-issue's 100,000 organisations / 10,000,000 records. The benchmark uses its own database
-(award_bench, dropped and re-created) so it never touches real data.
+issue's 100,000 organisations / 10,000,000 records. Then the review's expert groups
+(review_bench: 1,000 experts × 500 applications and 5,000 × 2,000; small: 200 × 100 and
+1,000 × 400). BENCH_ONLY=bigdata or BENCH_ONLY=review runs one of them. The benchmark uses its own
+database (award_bench, dropped and re-created) so it never touches real data.
 """
 
 import os
@@ -28,9 +30,15 @@ def main():
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))  # weak keys are refused with DEBUG off
     os.environ.setdefault("AUDIT_HMAC_KEY", secrets.token_urlsafe(50))  # required with DEBUG off too
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "award_portal.settings")
-    from . import bigdata_bench
+    only = os.environ.get("BENCH_ONLY", "")
+    if only not in ("", "bigdata", "review"):
+        sys.exit("BENCH_ONLY must be bigdata or review")
+    from . import bigdata_bench, review_bench
 
-    bigdata_bench.run(*SCALES[scale], scale=scale)
+    if only != "review":
+        bigdata_bench.run(*SCALES[scale], scale=scale)
+    if only != "bigdata":
+        review_bench.run(scale=scale, fresh=only == "review")
 
 
 if __name__ == "__main__":
