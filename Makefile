@@ -108,6 +108,8 @@ run: system-deps venv messages migrate collectstatic
 	# The port actually served: PORT when free, else the next free one (8000 is often taken).
 	port=$$($(VPY) -c 'import socket, sys; h, p = sys.argv[1], int(sys.argv[2]); print(next((q for q in range(p, p + 50) if socket.socket().connect_ex((h, q)) != 0), p))' $(HOST) $(PORT))
 	[ "$$port" = "$(PORT)" ] || echo "Port $(PORT) is taken: serving on $$port"
+	# Links in e-mails point at the address actually served (unless the environment names one).
+	export PORTAL_BASE_URL="$${PORTAL_BASE_URL:-http://$(HOST):$$port}"
 	$(MANAGE) load_demo --url "http://$(HOST):$$port/"
 	pids=""
 	cleanup() {

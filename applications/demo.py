@@ -2,8 +2,13 @@
 rounds of other programs with synthetic organisations at several states.
 
 The historical round is replayed through the real pipeline (the same transition service as
-in production), so its timeline and audit trail are genuine; only its dates are then set back
-to 2016.
+in production), so its timeline and audit trail are genuine; its dates are then set back to 2016
+(`_redate`: every phase change, state change, submission and recommendation inside the phase
+it happened in). The current rounds get the same treatment relative to today: an open round
+opened weeks ago and its deadline lies ahead; the round in eligibility review has its deadlines
+behind it. Recommending authorities are those that existed at the round's time
+(`routing.round_date`): the 2016 round is recommended by 北京市经济和信息化委员会, the predecessor
+of today's 经济和信息化局.
 """
 
 import datetime
@@ -19,9 +24,24 @@ from . import drafts, uscc
 from . import forms as step_forms
 from .drafts import application_submit
 from .enums import Action, LegalForm, RoundPhase
-from .models import Application, AwardProgram, Certification, Membership, Organization, Recommender, Round
+from .models import (
+    Application,
+    Attachment,
+    AwardProgram,
+    Certification,
+    CommitmentLetter,
+    Membership,
+    Organization,
+    PhaseChange,
+    Recommendation,
+    Recommender,
+    Round,
+    RuleResult,
+    StateChange,
+)
 from .program_fixtures import load_all_programs
 from .recommendation import recommendation_endorse, recommendation_return
+from .routing import recommender_allowed, round_date
 from .services import (
     application_create,
     eligibility_evaluate,
@@ -75,20 +95,73 @@ def _org(rng, name, region, *, name_en="", section="C", division="", registered=
     return org
 
 
-def demo_authority(program):
+def demo_authority(program, on=None, organization=None):
     """The authority demo applications report to: an industry authority, which every applicant of
-    the program may choose (a district bureau takes only its own district's, Beijing art. 16)."""
-    return (program.recommenders.filter(kind=Recommender.Kind.INDUSTRY_AUTHORITY).first()
-            or program.recommenders.first())
+    the program may choose (a district bureau takes only its own district's, Beijing art. 16),
+    among those that existed on day `on` (default today) and, given `organization`, that it may
+    report to (`applications.routing`)."""
+    day = on or timezone.localdate()
+    for kind in (Recommender.Kind.INDUSTRY_AUTHORITY, None):
+        candidates = program.recommenders.all() if kind is None else program.recommenders.filter(kind=kind)
+        for authority in candidates:
+            if authority.existed_on(day) and (
+                    organization is None or recommender_allowed(organization, authority, program, on=day)):
+                return authority
+    return None
 
 
-def _round(program, edition, year, name_zh, name_en, deadline):
+def _round(program, edition, year, name_zh, name_en, deadline, opens_on=None):
     """The round, created once through the service that keeps the program's cycle."""
     rnd = Round.objects.filter(program=program, edition=edition).first()
     if rnd is None:
         rnd = round_save(rnd=Round(program=program, edition=edition, year=year, name_zh=name_zh, name_en=name_en,
-                                   application_deadline=deadline), actor=system_office_user())
+                                   application_deadline=deadline, applications_open_on=opens_on),
+                         actor=system_office_user())
     return rnd
+
+
+def _at(day, hour=9, minute=0):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+def _redate(rnd, spans):
+    """Move the replayed history of `rnd` into its own time.
+
+    The demo replays a round in seconds, today. `spans` gives, for each phase the round went
+    through, the (start, end) datetimes its activity really took: the phase change into the phase
+    is dated `start`, and everything recorded while the round was in that phase (state changes,
+    submissions, recommendations, signatures, uploads, eligibility decisions) is spread, in its
+    order, over [start, end]. Needs the round's phase changes in replay order."""
+    changes = list(PhaseChange.objects.filter(round=rnd).order_by("created_at", "id"))
+    real_end = timezone.now()
+    segments = []  # (real start, real end, target start, target end)
+    for i, change in enumerate(changes):
+        start, end = spans[change.to_phase]
+        real_next = changes[i + 1].created_at if i + 1 < len(changes) else real_end
+        segments.append((change.created_at, real_next, start, end))
+        PhaseChange.objects.filter(pk=change.pk).update(created_at=start)
+
+    def moved(t):
+        if t is None:
+            return None
+        for real_start, real_next, start, end in reversed(segments):
+            if t >= real_start:
+                span = (real_next - real_start).total_seconds() or 1.0
+                fraction = min(max((t - real_start).total_seconds() / span, 0.0), 1.0)
+                return start + (end - start) * fraction
+        return segments[0][2]
+
+    def update(queryset, *fields):
+        for row in queryset.only("pk", *fields):
+            type(row).objects.filter(pk=row.pk).update(**{f: moved(getattr(row, f)) for f in fields})
+
+    applications = Application.objects.filter(round=rnd)
+    update(StateChange.objects.filter(application__round=rnd), "created_at")
+    update(Recommendation.objects.filter(application__round=rnd), "decided_at")
+    update(CommitmentLetter.objects.filter(application__round=rnd), "accepted_at")
+    update(Attachment.objects.filter(application__round=rnd), "uploaded_at")
+    update(RuleResult.objects.filter(application__round=rnd), "evaluated_at", "decided_at")
+    update(applications, "created_at", "updated_at", "submitted_at", "state_changed_at")
 
 
 DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
@@ -107,7 +180,7 @@ def fill_application(application, rep, *, complete=True):
                  revenue_10k=str(org.revenue_10k or 30000), assets_10k=str(org.assets_10k or 40000))
     program = application.round.program
     if program.recommenders.exists() and not basic.get("recommender"):
-        basic["recommender"] = str(demo_authority(program).pk)
+        basic["recommender"] = str(demo_authority(program, on=round_date(application.round), organization=org).pk)
     if program.tiers.count() > 1 and not basic.get("tier_applied"):
         basic["tier_applied"] = str(program.tiers.order_by("rank").first().pk)
     application, _ = drafts.draft_apply_step(application_id=application.pk, actor=rep, step="basic", data=basic,
@@ -129,7 +202,9 @@ def fill_application(application, rep, *, complete=True):
                                              version=application.version)
     drafts.attachment_add(application_id=application.pk, actor=rep, upload=ContentFile(DEMO_PDF, name="质量管理体系证书.pdf"),
                           description="质量管理体系认证证书")
-    drafts.commitment_sign(application_id=application.pk, actor=rep, signer_name="法定代表人", signer_title="董事长")
+    # Signed from an address of the documentation range (RFC 5737), as the web form records it.
+    drafts.commitment_sign(application_id=application.pk, actor=rep, signer_name="法定代表人", signer_title="董事长",
+                           ip="203.0.113.10")
     return application
 
 
@@ -174,12 +249,43 @@ def load():
     _load_anhui_eligibility_round(rng, office, recommender, far)
 
 
+# The 2nd Beijing round's calendar (the ceremony is the real one, 2016-12-06; the earlier dates
+# are a plausible schedule, each phase after the last one's deadline).
+BEIJING_2016 = {
+    "applications_open_on": datetime.date(2016, 6, 1),
+    "application_deadline": (datetime.date(2016, 7, 15), 17),
+    "recommendation_deadline": datetime.date(2016, 7, 29),
+    "eligibility_deadline": datetime.date(2016, 8, 19),
+    "material_review_deadline": datetime.date(2016, 9, 23),
+    "site_review_deadline": datetime.date(2016, 10, 28),
+    "deliberation_on": datetime.date(2016, 11, 10),
+    "award_ceremony_on": datetime.date(2016, 12, 6),
+}
+
+
+def _beijing_2016_spans():
+    d = datetime.date
+    return {
+        RoundPhase.APPLICATIONS_OPEN: (_at(d(2016, 6, 1)), _at(d(2016, 7, 15), 16)),
+        RoundPhase.RECOMMENDATION: (_at(d(2016, 7, 18)), _at(d(2016, 7, 29), 17)),
+        RoundPhase.ELIGIBILITY: (_at(d(2016, 8, 1)), _at(d(2016, 8, 19), 17)),
+        RoundPhase.MATERIAL_REVIEW: (_at(d(2016, 8, 22)), _at(d(2016, 9, 23), 17)),
+        RoundPhase.SITE_REVIEW: (_at(d(2016, 9, 26)), _at(d(2016, 10, 28), 17)),
+        RoundPhase.DELIBERATION: (_at(d(2016, 10, 31)), _at(d(2016, 11, 10), 17)),
+        RoundPhase.PUBLIC_NOTICE: (_at(d(2016, 11, 11)), _at(d(2016, 11, 22), 17)),
+        RoundPhase.APPROVAL: (_at(d(2016, 11, 23)), _at(d(2016, 12, 5), 17)),
+        RoundPhase.CLOSED: (_at(d(2016, 12, 6), 15), _at(d(2016, 12, 6), 15)),
+    }
+
+
 def _load_beijing_second_edition(rng, office, recommender, far):
     program = AwardProgram.objects.get(code="beijing")
-    rnd = _round(program, 2, 2016, "第二届北京市人民政府质量管理奖", "2nd Beijing Municipal Government Quality Management Award", far)
+    rnd = _round(program, 2, 2016, "第二届北京市人民政府质量管理奖", "2nd Beijing Municipal Government Quality Management Award", far,
+                 opens_on=BEIJING_2016["applications_open_on"])
     if rnd.phase != RoundPhase.SETUP:
         return
-    authority = demo_authority(program)
+    # 2016: before the November 2018 reform, the commission, not today's bureau, recommended.
+    authority = demo_authority(program, on=round_date(rnd))
     authority.members.add(recommender)
     tiers = list(program.tiers.order_by("rank"))
     rnd = round_set_phase_for_demo(rnd, RoundPhase.APPLICATIONS_OPEN)
@@ -193,8 +299,11 @@ def _load_beijing_second_edition(rng, office, recommender, far):
         app = application_create(round_id=rnd.pk, organization_id=org.pk, actor=rep)
         app.recommender = authority
         app.save(update_fields=["recommender"])
-        _walk(app, lambda a, rep=rep: rep if a == A.SUBMIT else recommender, [A.SUBMIT, A.RECOMMEND])
+        _walk(app, lambda a, rep=rep: rep, [A.SUBMIT])
         applications.append((app, tier))
+    rnd = round_set_phase_for_demo(rnd, RoundPhase.RECOMMENDATION)
+    for app, _tier in applications:
+        _walk(app, lambda a: recommender, [A.RECOMMEND])
     for phase, actions in [
         (RoundPhase.ELIGIBILITY, None),
         (RoundPhase.MATERIAL_REVIEW, [A.START_MATERIAL_REVIEW, A.ADVANCE_TO_SITE_REVIEW]),
@@ -211,19 +320,19 @@ def _load_beijing_second_edition(rng, office, recommender, far):
             else:
                 _walk(app, lambda a: office, actions, tier=tier)
     round_set_phase_for_demo(rnd, RoundPhase.CLOSED)
-    # Replayed history: now give the round its real dates (deadline 2016-12-02, ceremony 2016-12-06).
-    tz = timezone.get_current_timezone()
-    Round.objects.filter(pk=rnd.pk).update(
-        application_deadline=datetime.datetime(2016, 12, 2, 17, 0, tzinfo=tz),
-        applications_open_on=datetime.date(2016, 9, 1), award_ceremony_on=datetime.date(2016, 12, 6))
+    # Replayed history: now give the round its 2016 calendar, and its history the same dates.
+    dates = dict(BEIJING_2016)
+    deadline_day, hour = dates.pop("application_deadline")
+    Round.objects.filter(pk=rnd.pk).update(application_deadline=_at(deadline_day, hour), **dates)
+    _redate(rnd, _beijing_2016_spans())
 
 
 def _load_beijing_open_round(rng, office, applicant, recommender):
     """An open Beijing round: the demo applicant's draft, and applications waiting for the recommender."""
     program = AwardProgram.objects.get(code="beijing")
-    deadline = timezone.make_aware(datetime.datetime(timezone.now().year + 1, 3, 31, 17, 0))
+    opens_on, deadline = _open_round_dates()
     rnd = _round(program, 7, 2026, "2026年北京市人民政府质量管理奖（演示）",
-                 "Beijing Municipal Government Quality Management Award 2026 (demo)", deadline)
+                 "Beijing Municipal Government Quality Management Award 2026 (demo)", deadline, opens_on)
     if rnd.phase != RoundPhase.SETUP:
         return
     rnd = round_set_phase_for_demo(rnd, RoundPhase.APPLICATIONS_OPEN)
@@ -242,12 +351,20 @@ def _load_beijing_open_round(rng, office, applicant, recommender):
             fill_application(app, rep, complete=False)  # a draft half-way: two steps filled
             continue
         _walk(app, lambda a, rep=rep: rep if a == A.SUBMIT else recommender, actions)
+    _redate(rnd, {RoundPhase.APPLICATIONS_OPEN: (_at(opens_on), timezone.now() - datetime.timedelta(hours=1))})
+
+
+def _open_round_dates():
+    """An open round opened six weeks ago; its deadline is next 31 March (at least a month ahead)."""
+    today = timezone.localdate()
+    deadline_day = datetime.date(today.year + (1 if today >= datetime.date(today.year, 3, 1) else 0), 3, 31)
+    return today - datetime.timedelta(days=42), _at(deadline_day, 17)
 
 
 def _load_hangzhou_open_round(rng, office):
     program = AwardProgram.objects.get(code="hangzhou")
-    deadline = timezone.make_aware(datetime.datetime(timezone.now().year + 1, 3, 31, 17, 0))
-    rnd = _round(program, 1, 2026, "2026年度杭州市政府质量奖", "Hangzhou Government Quality Award 2026", deadline)
+    opens_on, deadline = _open_round_dates()
+    rnd = _round(program, 1, 2026, "2026年度杭州市政府质量奖", "Hangzhou Government Quality Award 2026", deadline, opens_on)
     if rnd.phase != RoundPhase.SETUP:
         return
     rnd = round_set_phase_for_demo(rnd, RoundPhase.APPLICATIONS_OPEN)
@@ -261,27 +378,42 @@ def _load_hangzhou_open_round(rng, office):
         app.tier_applied = program.tiers.order_by("rank").first()
         app.save(update_fields=["tier_applied"])
         _walk(app, lambda a, rep=rep: rep if a == A.SUBMIT else office, actions)
+    _redate(rnd, {RoundPhase.APPLICATIONS_OPEN: (_at(opens_on), timezone.now() - datetime.timedelta(hours=1))})
+
+
+# Where the Anhui demo organisations are registered (GB/T 2260): the city in the name.
+ANHUI_REGIONS = {"芜湖江城汽车零部件有限公司": "340202", "马鞍山钢城机械制造有限公司": "340503"}
 
 
 def _load_anhui_eligibility_round(rng, office, recommender, far):
+    """A round in eligibility review: it opened three months ago, applications closed a month ago
+    and the authorities' recommendations two weeks later; the office is checking eligibility."""
     program = AwardProgram.objects.get(code="anhui")
-    rnd = _round(program, 1, 2026, "2026年安徽省政府质量奖", "Anhui Provincial Government Quality Award 2026", far)
+    today = timezone.localdate()
+    opens_on = today - datetime.timedelta(days=90)
+    deadline_day = today - datetime.timedelta(days=30)
+    recommendation_day = deadline_day + datetime.timedelta(days=14)
+    rnd = _round(program, 1, 2026, "2026年安徽省政府质量奖", "Anhui Provincial Government Quality Award 2026", far,
+                 opens_on)
     if rnd.phase != RoundPhase.SETUP:
         return
     rnd = round_set_phase_for_demo(rnd, RoundPhase.APPLICATIONS_OPEN)
-    authority = demo_authority(program)
+    authority = demo_authority(program, on=opens_on)
     authority.members.add(recommender)
     apps = []
     for i, name in enumerate(SYNTHETIC_NAMES[6:11]):
         registered = datetime.date(2025, 6, 1) if i == 4 else datetime.date(2008, 5, 1)
-        org = _org(rng, name, "340104", registered=registered, muju="")
+        org = _org(rng, name, ANHUI_REGIONS.get(name, "340104"), registered=registered, muju="")
         rep = ensure_user(f"ah{org.pk}", Role.APPLICANT, f"申报人{i}", f"ah{org.pk}@example.cn")
         Membership.objects.get_or_create(user=rep, organization=org, defaults={"role": Membership.Role.ADMIN})
         app = application_create(round_id=rnd.pk, organization_id=org.pk, actor=rep)
         app.recommender = authority
         app.save(update_fields=["recommender"])
-        _walk(app, lambda a, rep=rep: rep if a == A.SUBMIT else recommender, [A.SUBMIT, A.RECOMMEND])
+        _walk(app, lambda a, rep=rep: rep, [A.SUBMIT])
         apps.append(app)
+    rnd = round_set_phase_for_demo(rnd, RoundPhase.RECOMMENDATION)
+    for app in apps:
+        _walk(app, lambda a: recommender, [A.RECOMMEND])
     rnd = round_set_phase_for_demo(rnd, RoundPhase.ELIGIBILITY)
     for app in apps:
         eligibility_evaluate(application_id=app.pk, actor=office)
@@ -295,3 +427,13 @@ def _load_anhui_eligibility_round(rng, office, recommender, far):
     # Fraud found during the review: disqualified at once, whatever the stage (Beijing art. 24 style).
     application_transition(application_id=apps[3].pk, action=A.DISQUALIFY, actor=office,
                            reason="演示：经核实，申报材料所附质量荣誉证书系伪造，取消评选资格。")
+    # The replay ran today: give the round its deadlines (now past) and its history their dates.
+    Round.objects.filter(pk=rnd.pk).update(application_deadline=_at(deadline_day, 17),
+                                           recommendation_deadline=recommendation_day,
+                                           eligibility_deadline=today + datetime.timedelta(days=21))
+    _redate(rnd, {
+        RoundPhase.APPLICATIONS_OPEN: (_at(opens_on), _at(deadline_day, 16)),
+        RoundPhase.RECOMMENDATION: (_at(deadline_day + datetime.timedelta(days=1)), _at(recommendation_day, 17)),
+        RoundPhase.ELIGIBILITY: (_at(recommendation_day + datetime.timedelta(days=1)),
+                                 timezone.now() - datetime.timedelta(hours=1)),
+    })

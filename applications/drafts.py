@@ -23,6 +23,7 @@ from award_portal.audit import audit_record
 from award_portal.i18n import localized
 
 from . import forms as step_forms
+from . import routing
 from .enums import EDITABLE_STATES, Action
 from .models import (
     Application,
@@ -126,7 +127,8 @@ def step_form(application, step, data=None, files=None):
     """The bound (or unbound) form of one step."""
     program = application.round.program
     if step == "basic":
-        return step_forms.BasicInfoForm(data, program=program, organization=application.organization)
+        return step_forms.BasicInfoForm(data, program=program, organization=application.organization,
+                                        on=routing.round_date(application.round))
     if step == "declarations":
         return step_forms.DeclarationsForm(data, program=program)
     if step == "figures":

@@ -82,6 +82,7 @@ class RecommenderField(forms.ModelChoiceField):
         super().__init__(*args, **kwargs)
         self.organization = None
         self.program = None
+        self.on = None  # the round's day (routing.round_date); None: today
 
     def to_python(self, value):
         try:
@@ -89,7 +90,7 @@ class RecommenderField(forms.ModelChoiceField):
         except ValidationError:
             refused = self._refused(value)
             if refused is not None:
-                raise ValidationError(routing.recommender_refusal(self.organization, refused, self.program),
+                raise ValidationError(routing.recommender_refusal(self.organization, refused, self.program, self.on),
                                       code="routing") from None
             raise
 
@@ -126,13 +127,13 @@ class BasicInfoForm(forms.Form):
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=32)
     contact_email = forms.EmailField(label=_("Contact e-mail"), max_length=254)  # the model's column
 
-    def __init__(self, *args, program, organization=None, **kwargs):
+    def __init__(self, *args, program, organization=None, on=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["tier_applied"].queryset = program.tiers.all()
         recommender = self.fields["recommender"]
-        recommender.program, recommender.organization = program, organization
+        recommender.program, recommender.organization, recommender.on = program, organization, on
         recommender.queryset = (program.recommenders.all() if organization is None
-                                else routing.allowed_recommenders(program, organization))
+                                else routing.allowed_recommenders(program, organization, on=on))
         recommender.required = program.requires_recommendation
         self.fields["tier_applied"].required = program.tiers.count() > 1
 

@@ -44,7 +44,7 @@ def _recipients(application, audience):
 
 def notify_transition(application, change):
     audiences = AUDIENCES.get(change.action, ())
-    link = reverse("application-detail", args=[application.pk])
+    link = reverse("application-detail", args=[application.pk])  # e-mailed absolute (notifications.absolute_url)
     seen = set()
     for audience in audiences:
         for user in _recipients(application, audience).distinct():

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from award_portal.audit import audit_record
 from award_portal.models import User
-from award_portal.notifications import notify
+from award_portal.notifications import absolute_url, notify
 from award_portal.roles import Role
 
 from .models import Invitation, Membership, Organization
@@ -81,7 +81,9 @@ def invitation_create(*, organization_id: int, actor, email: str, base_url: str 
         raise PermissionDenied
     invitation = Invitation.objects.create(organization=org, email=email, token=secrets.token_urlsafe(32),
                                            invited_by=actor)
-    link = base_url + reverse("invitation-accept", args=[invitation.token])
+    # Absolute, from the configured address (PORTAL_BASE_URL), not from the request's Host header.
+    link = (base_url.rstrip("/") + reverse("invitation-accept", args=[invitation.token]) if base_url
+            else absolute_url(reverse("invitation-accept", args=[invitation.token])))
     audit_record(action="organization.invite", obj=org, actor=actor, after={"email": email})
     # The invitee has no account yet: the e-mail goes out in the inviter's language.
     transaction.on_commit(lambda: _send_invitation(actor, org, email, link))

@@ -73,8 +73,7 @@ def organization_detail(request, pk):
         email = request.POST.get("email", "").strip()
         try:
             forms.EmailField().clean(email)
-            registration.invitation_create(organization_id=org.pk, actor=request.user, email=email,
-                                           base_url=request.build_absolute_uri("/")[:-1])
+            registration.invitation_create(organization_id=org.pk, actor=request.user, email=email)
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": email})
             return redirect("organization-detail", pk=pk)
         except ValidationError as exc:

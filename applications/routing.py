@@ -15,12 +15,18 @@ region, which is characters 3–8 of its credit code:
 * an organisation registered at a higher level than the authority (e.g. code region 110000: the
   municipal bureau registered it, so the code names no district) may choose any territorial
   authority inside that region; the authority checks the registered address when it recommends;
-* anything else — another district's bureau, another city's government — is refused.
+* anything else — another district's bureau, another city's government — is refused;
+* an authority recommends only for rounds held while it existed (`Recommender.existed_on`, on the
+  round's date `round_date`): institutional reforms create and merge authorities (Beijing,
+  November 2018: 经济和信息化委员会 → 经济和信息化局), so a 2016 round has the predecessor.
 
 `recommender_refusal` says why an authority is refused (translated), `recommender_allowed` is
 its yes/no, `allowed_recommenders` the program's authorities an organisation may choose.
 """
 
+import datetime
+
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Recommender
@@ -45,12 +51,25 @@ def region_contains(outer: str, inner: str) -> bool:
     return bool(outer) and bool(inner) and region_prefix(inner).startswith(region_prefix(outer))
 
 
-def recommender_refusal(organization, recommender, program=None) -> str | None:
+def round_date(rnd) -> datetime.date:
+    """The day a round is held at, for the authorities that existed then: its opening day, else
+    its application deadline's day."""
+    if rnd.applications_open_on:
+        return rnd.applications_open_on
+    return timezone.localdate(rnd.application_deadline)
+
+
+def recommender_refusal(organization, recommender, program=None, on=None) -> str | None:
     """None when `organization` may report to `recommender` (for `program`, when given: the
-    authority must be one of the program's); otherwise the reason, translated."""
+    authority must be one of the program's) on day `on` (default today: the authority must exist
+    then); otherwise the reason, translated."""
     if program is not None and not program.recommenders.filter(pk=recommender.pk).exists():
         return _("%(authority)s does not recommend for %(program)s.") % {
             "authority": recommender.name, "program": program.name}
+    day = on or timezone.localdate()
+    if not recommender.existed_on(day):
+        return _("%(authority)s did not exist on %(date)s: choose the authority that exists then.") % {
+            "authority": recommender.name, "date": day.isoformat()}
     org_region, its_region = organization.region_code, recommender.region_code
     if not its_region or region_contains(its_region, org_region):
         return None
@@ -67,13 +86,14 @@ def recommender_refusal(organization, recommender, program=None) -> str | None:
         "authority": recommender.name, "area": its_region, "org": organization.name, "region": org_region}
 
 
-def recommender_allowed(organization, recommender, program=None) -> bool:
+def recommender_allowed(organization, recommender, program=None, on=None) -> bool:
     """Whether `organization` may report to `recommender` (see the module's rules)."""
-    return recommender_refusal(organization, recommender, program) is None
+    return recommender_refusal(organization, recommender, program, on) is None
 
 
-def allowed_recommenders(program, organization):
-    """The program's recommending authorities `organization` may choose, as a queryset."""
+def allowed_recommenders(program, organization, on=None):
+    """The program's recommending authorities `organization` may choose (on day `on`, default
+    today), as a queryset."""
     candidates = list(program.recommenders.all())
-    allowed = [r.pk for r in candidates if recommender_allowed(organization, r)]
+    allowed = [r.pk for r in candidates if recommender_allowed(organization, r, on=on)]
     return program.recommenders.filter(pk__in=allowed)

@@ -27,7 +27,7 @@ from award_portal.roles import Role, has_role, primary_role
 
 from .enums import BEFORE_AWARD_STATES, TERMINAL_STATES, Action, ApplicationState, RoundPhase, RuleOutcome
 from .models import Application, StateChange, Tier
-from .routing import recommender_refusal
+from .routing import recommender_refusal, round_date
 
 S = ApplicationState
 A = Action
@@ -101,7 +101,8 @@ def recommender_chosen(application, **_kw):
     if program.requires_recommendation and application.recommender_id is None:
         return _("Choose the recommending authority before submitting.")
     if application.recommender_id is not None:
-        return recommender_refusal(application.organization, application.recommender, program)
+        return recommender_refusal(application.organization, application.recommender, program,
+                                   on=round_date(application.round))
     return None
 
 

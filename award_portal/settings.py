@@ -57,6 +57,26 @@ if not DEBUG and not env.bool("AWARD_ALLOW_INSECURE_KEY", default=False):
 SECRET_KEY = SECRET_KEY or "insecure-development-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+
+# The portal's public address (scheme://host[:port], no path): links in e-mails are built from it
+# (`award_portal.notifications.absolute_url`), never from a request, since Celery tasks send mail
+# without one. DEBUG defaults to the development server; production must set it.
+PORTAL_BASE_URL = (env.str("PORTAL_BASE_URL", default="").strip() or ("http://127.0.0.1:8000" if DEBUG else "")).rstrip("/")
+
+
+def _base_url_problem(url):
+    from urllib.parse import urlsplit
+
+    if not url:
+        return "PORTAL_BASE_URL must be set when DEBUG is off, e.g. https://award.example.cn (links in e-mails)."
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query or parts.fragment:
+        return f"PORTAL_BASE_URL must be an http(s) address without a path, e.g. https://award.example.cn (not {url!r})."
+    return None
+
+
+if _problem := _base_url_problem(PORTAL_BASE_URL):
+    raise RuntimeError(_problem)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [

@@ -11,6 +11,7 @@ import tempfile
 # A random key per run: the settings refuse a short or placeholder key when DEBUG is off.
 os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 os.environ.setdefault("AUDIT_HMAC_KEY", secrets.token_urlsafe(50))  # production refuses to start without one
+os.environ.setdefault("PORTAL_BASE_URL", "http://testserver")  # links in e-mails; required with DEBUG off
 
 from .settings import *  # noqa: E402,F403
 

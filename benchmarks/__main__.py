@@ -29,6 +29,7 @@ def main():
         os.environ.pop("REDIS_URL", None)  # chunks run in this process, one after the other
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))  # weak keys are refused with DEBUG off
     os.environ.setdefault("AUDIT_HMAC_KEY", secrets.token_urlsafe(50))  # required with DEBUG off too
+    os.environ.setdefault("PORTAL_BASE_URL", "http://127.0.0.1:8000")  # links in e-mails; required with DEBUG off
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "award_portal.settings")
     only = os.environ.get("BENCH_ONLY", "")
     if only not in ("", "bigdata", "review"):
