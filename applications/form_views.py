@@ -16,7 +16,7 @@ from award_portal.middleware import client_ip
 from . import drafts, permissions, recommendation, selectors, services
 from . import forms as step_forms
 from .enums import EDITABLE_STATES
-from .models import Attachment, Membership, Organization, Round, RuleResult
+from .models import Attachment, CommitmentLetter, Membership, Organization, Round, RuleResult
 from .workflow import TransitionError
 
 
@@ -60,10 +60,41 @@ def application_start(request):
     return render(request, "applications/application_start.html", {"memberships": memberships, "rounds": rounds})
 
 
+def steps_complete(application) -> set[str]:
+    """The steps the indicator marks complete: each only when what it requires is there (the
+    same conditions `drafts.completeness_problems` checks before submission). Visiting a step or
+    saving it half-filled does not complete it."""
+    done = set()
+    for key in ("basic", "declarations", "figures", "report"):
+        if key != "basic" and key not in application.draft_data:
+            continue
+        form = drafts.step_form(application, key, drafts.initial_step_data(application, key))
+        if form is not None and not form.is_valid():
+            continue
+        if key == "report":
+            typed = application.draft_data.get("report", {})
+            if any(len(typed.get(step_forms.report_field_name(c), "").strip()) < step_forms.REPORT_MIN_CHARS
+                   for c in application.round.program.criteria.categories.all()):
+                continue
+        done.add(key)
+    if application.attachments.filter(kind=Attachment.Kind.EVIDENCE).exists():
+        done.add("attachments")
+    if CommitmentLetter.objects.filter(application=application).exists():
+        done.add("commitment")
+    if application.submitted_at and application.state not in EDITABLE_STATES:
+        done.add("review")
+    return done
+
+
 def _step_context(application, step, form):
-    steps = [{"key": k, "label": label, "filled": k in application.draft_data} for k, label in step_forms.STEPS]
+    done = steps_complete(application)
+    steps = [{"key": k, "label": label, "complete": k in done} for k, label in step_forms.STEPS]
+    editable = application.state in EDITABLE_STATES
+    if form is not None and not editable:
+        for field in form.fields.values():  # a submitted form reads as locked (the values stay shown)
+            field.widget.attrs["disabled"] = True
     return {"application": application, "step": step, "steps": steps, "form": form,
-            "step_label": dict(step_forms.STEPS)[step], "editable": application.state in EDITABLE_STATES}
+            "step_label": dict(step_forms.STEPS)[step], "editable": editable}
 
 
 def _post_step(request, application, step):

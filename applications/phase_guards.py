@@ -18,6 +18,7 @@ the button, so both ask the same question. Three kinds of blocker:
 import datetime
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from award_portal.workdays import CalendarYearMissing, WorkingDayCalendar
@@ -69,11 +70,11 @@ def _still_movable(application, transitions) -> bool:
 def _deadline_blockers(rnd: Round) -> list[str]:
     if rnd.phase == RoundPhase.APPLICATIONS_OPEN and timezone.now() <= rnd.application_deadline:
         return [_("The application deadline (%(deadline)s) has not passed yet.") % {
-            "deadline": timezone.localtime(rnd.application_deadline).strftime("%Y-%m-%d %H:%M")}]
+            "deadline": date_format(timezone.localtime(rnd.application_deadline), "DATETIME_FORMAT")}]
     if (rnd.phase == RoundPhase.RECOMMENDATION and rnd.recommendation_deadline
             and timezone.localdate() <= rnd.recommendation_deadline):
         return [_("The recommendation period runs until %(deadline)s.") % {
-            "deadline": rnd.recommendation_deadline.strftime("%Y-%m-%d")}]
+            "deadline": date_format(rnd.recommendation_deadline)}]
     return []
 
 
@@ -115,7 +116,7 @@ def _notice_blockers(rnd: Round) -> list[str]:
             continue
         if end is not None and timezone.localdate() <= end:
             blockers.append(_("The notice “%(stage)s” (%(days)s working days) runs until %(end)s.") % {
-                "stage": stage.get_stage_display(), "days": stage.working_days, "end": end.strftime("%Y-%m-%d")})
+                "stage": stage.get_stage_display(), "days": stage.working_days, "end": date_format(end)})
     return blockers
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -61,6 +62,9 @@ class Transition:
     office_when_no_recommender: bool = False
     staff_label: str = ""
     public_label: str = ""
+    #: What the button that runs it says: an imperative verb ("Approve" / "批准"). The labels
+    #: above name what happened, for history rows and the applicant's view.
+    verb: str = ""
     #: The service that alone runs this transition (dotted path), or "" for any caller.
     owner: str = ""
     extra_guards: list = field(default_factory=list, compare=False, hash=False)
@@ -86,11 +90,12 @@ def before_deadline(application, **_kw):
     rnd = application.round
     if application.state == S.RETURNED and rnd.recommendation_deadline:
         if timezone.localdate() > rnd.recommendation_deadline:
-            return _("The recommendation period ended on %(deadline)s.") % {"deadline": rnd.recommendation_deadline}
+            return _("The recommendation period ended on %(deadline)s.") % {
+                "deadline": date_format(rnd.recommendation_deadline)}
         return None
     if timezone.now() > rnd.application_deadline:
         return _("The application deadline (%(deadline)s) has passed.") % {
-            "deadline": timezone.localtime(rnd.application_deadline).strftime("%Y-%m-%d %H:%M")}
+            "deadline": date_format(timezone.localtime(rnd.application_deadline), "DATETIME_FORMAT")}
     return None
 
 
@@ -144,63 +149,82 @@ TRANSITIONS: dict[str, Transition] = {t.action: t for t in [
     Transition(A.SUBMIT, frozenset({S.DRAFT, S.RETURNED}), S.SUBMITTED, frozenset({Role.APPLICANT}),
                (round_in_phase(RoundPhase.APPLICATIONS_OPEN, RoundPhase.RECOMMENDATION), before_deadline,
                 recommender_chosen), owner=SUBMIT_OWNER,
+               verb=gettext_lazy("Submit the application"),
                staff_label=gettext_lazy("Applicant submitted"), public_label=gettext_lazy("Submitted")),
     Transition(A.WITHDRAW, frozenset({S.DRAFT, S.SUBMITTED, S.RETURNED}), S.WITHDRAWN,
                frozenset({Role.APPLICANT}), needs_reason=True,
+               verb=gettext_lazy("Withdraw"),
                staff_label=gettext_lazy("Applicant withdrew"), public_label=gettext_lazy("Withdrawn")),
     Transition(A.RETURN, frozenset({S.SUBMITTED}), S.RETURNED, frozenset({Role.RECOMMENDER, Role.OFFICE}),
                (round_in_phase(RoundPhase.APPLICATIONS_OPEN, RoundPhase.RECOMMENDATION),), needs_reason=True,
                office_when_no_recommender=True, owner=RETURN_OWNER,
+               verb=gettext_lazy("Return for revision"),
                staff_label=gettext_lazy("Recommender returned it"), public_label=gettext_lazy("Returned for revision")),
     Transition(A.RECOMMEND, frozenset({S.SUBMITTED}), S.RECOMMENDED, frozenset({Role.RECOMMENDER, Role.OFFICE}),
                (round_in_phase(RoundPhase.APPLICATIONS_OPEN, RoundPhase.RECOMMENDATION),),
                office_when_no_recommender=True, owner=RECOMMEND_OWNER,
+               verb=gettext_lazy("Recommend"),
                staff_label=gettext_lazy("Recommender endorsed it"), public_label=gettext_lazy("Recommended")),
     Transition(A.MARK_ELIGIBLE, frozenset({S.RECOMMENDED}), S.ELIGIBLE, OFFICE,
                (round_in_phase(RoundPhase.ELIGIBILITY), eligibility_all_pass),
+               verb=gettext_lazy("Mark eligible"),
                staff_label=gettext_lazy("Office found it eligible"), public_label=gettext_lazy("Eligible")),
     Transition(A.MARK_INELIGIBLE, frozenset({S.RECOMMENDED}), S.INELIGIBLE, OFFICE,
                (round_in_phase(RoundPhase.ELIGIBILITY), eligibility_failure_confirmed), needs_reason=True,
+               verb=gettext_lazy("Mark ineligible"),
                staff_label=gettext_lazy("Office found it ineligible"), public_label=gettext_lazy("Ineligible")),
     Transition(A.START_MATERIAL_REVIEW, frozenset({S.ELIGIBLE}), S.IN_MATERIAL_REVIEW, OFFICE,
                (round_in_phase(RoundPhase.MATERIAL_REVIEW),),
+               verb=gettext_lazy("Start material review"),
                staff_label=gettext_lazy("Material review started"), public_label=gettext_lazy("In material review")),
     Transition(A.ADVANCE_TO_SITE_REVIEW, frozenset({S.IN_MATERIAL_REVIEW}), S.IN_SITE_REVIEW, OFFICE,
                (round_in_phase(RoundPhase.MATERIAL_REVIEW, RoundPhase.SITE_REVIEW),),
+               verb=gettext_lazy("Select for site review"),
                staff_label=gettext_lazy("Selected for site review"), public_label=gettext_lazy("Selected for site review")),
     Transition(A.NOT_ADVANCE, frozenset({S.IN_MATERIAL_REVIEW}), S.NOT_ADVANCED, OFFICE,
                (round_in_phase(RoundPhase.MATERIAL_REVIEW, RoundPhase.SITE_REVIEW),), needs_reason=True,
+               verb=gettext_lazy("Do not select for site review"),
                staff_label=gettext_lazy("Not selected for site review"), public_label=gettext_lazy("Not selected for site review")),
     Transition(A.SHORTLIST, frozenset({S.IN_SITE_REVIEW}), S.IN_DELIBERATION, OFFICE,
                (round_in_phase(RoundPhase.SITE_REVIEW, RoundPhase.DELIBERATION),),
+               verb=gettext_lazy("Shortlist"),
                staff_label=gettext_lazy("Shortlisted for deliberation"), public_label=gettext_lazy("Shortlisted")),
     Transition(A.NOT_SHORTLIST, frozenset({S.IN_SITE_REVIEW}), S.NOT_SHORTLISTED, OFFICE,
                (round_in_phase(RoundPhase.SITE_REVIEW, RoundPhase.DELIBERATION),), needs_reason=True,
+               verb=gettext_lazy("Do not shortlist"),
                staff_label=gettext_lazy("Not shortlisted"), public_label=gettext_lazy("Not shortlisted")),
     Transition(A.PROPOSE, frozenset({S.IN_DELIBERATION}), S.PROPOSED, OFFICE,
                (round_in_phase(RoundPhase.DELIBERATION), tier_quota_free), needs_tier=True,
+               verb=gettext_lazy("Propose for a tier"),
                staff_label=gettext_lazy("Committee proposed it for a tier"), public_label=gettext_lazy("Proposed for the award")),
     Transition(A.NOT_PROPOSE, frozenset({S.IN_DELIBERATION}), S.NOT_PROPOSED, OFFICE,
                (round_in_phase(RoundPhase.DELIBERATION),), needs_reason=True,
+               verb=gettext_lazy("Do not propose"),
                staff_label=gettext_lazy("Committee did not propose it"), public_label=gettext_lazy("Not proposed")),
     Transition(A.START_NOTICE, frozenset({S.PROPOSED}), S.IN_PUBLIC_NOTICE, OFFICE,
                (round_in_phase(RoundPhase.PUBLIC_NOTICE),),
+               verb=gettext_lazy("Start public notice"),
                staff_label=gettext_lazy("Put on public notice"), public_label=gettext_lazy("In public notice")),
     Transition(A.WITHDRAW_AFTER_OBJECTION, frozenset({S.IN_PUBLIC_NOTICE}), S.WITHDRAWN_AFTER_OBJECTION, OFFICE,
                (round_in_phase(RoundPhase.PUBLIC_NOTICE, RoundPhase.APPROVAL),), needs_reason=True,
+               verb=gettext_lazy("Withdraw after objection"),
                staff_label=gettext_lazy("Withdrawn after a sustained objection"),
                public_label=gettext_lazy("Withdrawn after objection")),
     Transition(A.APPROVE, frozenset({S.IN_PUBLIC_NOTICE}), S.APPROVED, OFFICE,
                (round_in_phase(RoundPhase.APPROVAL),),
+               verb=gettext_lazy("Approve"),
                staff_label=gettext_lazy("Government approval recorded"), public_label=gettext_lazy("Approved")),
     Transition(A.AWARD, frozenset({S.APPROVED}), S.AWARDED, OFFICE,
                (round_in_phase(RoundPhase.APPROVAL, RoundPhase.CLOSED),),
+               verb=gettext_lazy("Confer the award"),
                staff_label=gettext_lazy("Award conferred"), public_label=gettext_lazy("Awarded")),
     Transition(A.REVOKE, frozenset({S.AWARDED}), S.REVOKED, OFFICE, (), needs_reason=True,
+               verb=gettext_lazy("Revoke the award"),
                staff_label=gettext_lazy("Award revoked"), public_label=gettext_lazy("Award revoked")),
     # Fraud or improper means found before the award is conferred: the applicant loses its place
     # at whatever stage it has reached (Beijing 2020 art. 24 "尚未授奖的，取消其评选资格").
     Transition(A.DISQUALIFY, BEFORE_AWARD_STATES, S.DISQUALIFIED, OFFICE, (), needs_reason=True,
+               verb=gettext_lazy("Disqualify"),
                staff_label=gettext_lazy("Disqualified by the office"), public_label=gettext_lazy("Disqualified")),
 ]}
 

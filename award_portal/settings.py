@@ -199,6 +199,9 @@ INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates read as 2026年11月30日 on Chinese pages and 30 Nov 2026 on English ones (templates use
+# `|date` / `|date:"DATETIME_FORMAT"`, never a hard-coded pattern where people read the date).
+FORMAT_MODULE_PATH = ["award_portal.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -10,7 +10,8 @@ import zlib
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from applications import drafts
 from applications import forms as step_forms
@@ -369,7 +370,8 @@ def test_submission_after_the_deadline_is_refused_with_a_clear_message(client_re
 
     response = client_rep.post(reverse("application-submit", args=[application.pk]), follow=True)
 
-    shown = timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")
+    with translation.override("en"):  # the page's language
+        shown = date_format(timezone.localtime(deadline), "DATETIME_FORMAT")
     assert [str(m) for m in response.context["messages"]] == [f"The application deadline ({shown}) has passed."]
     application.refresh_from_db()
     assert (application.state, application.snapshot) == (ApplicationState.DRAFT, {})

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from applications.enums import Action, ApplicationState, NoticeStage, RoundPhase
 from applications.models import PhaseChange, ProgramNoticeStage, Round
@@ -84,7 +85,7 @@ def test_a_returned_application_holds_the_round_until_the_recommendation_period_
 
     blockers = round_phase_blockers(Round.objects.get(pk=rnd.pk))
 
-    assert blockers == [f"The recommendation period runs until {timezone.localdate() + PAST:%Y-%m-%d}.",
+    assert blockers == [f"The recommendation period runs until {date_format(timezone.localdate() + PAST)}.",
                         "1 application(s) still “Returned for revision”: this phase must resolve them first."]
     Round.objects.filter(pk=rnd.pk).update(recommendation_deadline=timezone.localdate() - PAST)
     assert round_phase_blockers(Round.objects.get(pk=rnd.pk)) == []
@@ -179,4 +180,4 @@ def test_application_page_shows_only_what_the_phase_allows(client, office):
     Round.objects.filter(pk=rnd.pk).update(phase=P.DELIBERATION)
     response = english(client).get(f"/applications/{application.pk}/")
     assert {t.action for t in response.context["actions"]} == {Action.DISQUALIFY}
-    assert 'data-confirm="Disqualified by the office' in response.content.decode()
+    assert 'data-confirm="Disqualify: this cannot be undone' in response.content.decode()
