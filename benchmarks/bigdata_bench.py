@@ -86,6 +86,26 @@ def wait_for(run_id):
         time.sleep(0.05)
 
 
+def apply_all(program, reference):
+    """A round of `program` (deadline: the reference date) with a submitted application of every
+    organisation."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from applications.enums import ApplicationState
+    from applications.models import Application, Organization, Round
+
+    deadline = timezone.make_aware(datetime.datetime.combine(reference, datetime.time(17, 0)))
+    rnd = Round.objects.create(program=program, edition=900, year=reference.year, name_zh="基准测试届",
+                               name_en="Benchmark round", application_deadline=deadline)
+    Application.objects.bulk_create(
+        [Application(round=rnd, organization_id=org_id, number=f"BENCH-{org_id:07d}", state=ApplicationState.SUBMITTED)
+         for org_id in Organization.objects.values_list("id", flat=True)], batch_size=5000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE applications_application")
+    return rnd
+
+
 def run(orgs, records, *, scale):
     recreate_database(os.environ["DATABASE_URL"])
     import django
@@ -151,13 +171,17 @@ def run(orgs, records, *, scale):
         cursor.execute("VACUUM ANALYZE bigdata_publicrecord")
 
     program = AwardProgram.objects.get(code="anhui")
+    # A round of the program in which every generated organisation applied: a screening run of a
+    # round screens its applicants only, so this one screens them all.
+    bench_round = apply_all(program, reference)
     workers = int(os.environ.get("BENCH_WORKERS", "2"))
     worker = start_workers(workers) if workers else None
     info(f"screening on {workers} Celery worker processes through Redis" if workers else
          "screening in this process (eager)")
     with PeakMemory() as memory:
         t0 = time.perf_counter()
-        screening_run = wait_for(run_start(program=program, actor=None, reference_date=reference).pk)
+        screening_run = wait_for(run_start(program=program, round=bench_round, actor=None,
+                                           reference_date=reference).pk)
         screening_seconds = time.perf_counter() - t0
     if screening_run.status != Run.Status.SUCCEEDED:
         raise SystemExit(f"screening failed: {screening_run.message}")
@@ -166,7 +190,8 @@ def run(orgs, records, *, scale):
     info(f"screening: {flags:,} flags with {evidence:,} evidence links in {screening_seconds:.2f} s "
          f"({screening_run.chunks_total} chunks)")
 
-    # Floor 2: one hand-written statement computing and writing the same flags.
+    # Floor 2: one hand-written statement computing and writing the same flags (of the same
+    # organisations: the round's applicants).
     with connection.cursor() as cursor:
         cursor.execute("CREATE TABLE floor_flags (organization_id bigint, rule_id bigint, n bigint, first_on date, "
                        "last_on date)")
@@ -175,13 +200,15 @@ def run(orgs, records, *, scale):
             INSERT INTO floor_flags
             SELECT r.organization_id, rr.rule_id, COUNT(*), MIN(r.occurred_on), MAX(r.occurred_on)
             FROM bigdata_publicrecord r JOIN bigdata_runrule rr ON rr.run_id = %(run)s AND rr.record_type = r.record_type
+            JOIN applications_application a ON a.organization_id = r.organization_id AND a.round_id = %(round)s
+              AND a.state NOT IN ('draft', 'withdrawn')
             WHERE r.organization_id IS NOT NULL AND r.source_id IN ({sources})
               AND (rr.grade IS NULL OR r.grade = rr.grade) AND (rr.since IS NULL OR r.occurred_on >= rr.since)
               AND r.occurred_on <= %(ref)s AND (NOT rr.only_current OR r.removed_on IS NULL OR r.removed_on > %(ref)s)
               AND r.severity >= rr.min_severity AND (rr.amount_min IS NULL OR r.amount_10k >= rr.amount_min)
             GROUP BY r.organization_id, rr.rule_id HAVING COUNT(*) >= MAX(rr.min_count)""".format(
                 sources=sources_sql(screening_run.run_rules.values_list("record_type", flat=True))),
-                       {"run": screening_run.pk, "ref": reference})
+                       {"run": screening_run.pk, "ref": reference, "round": bench_round.pk})
         floor_seconds = time.perf_counter() - t0
         floor_flags = cursor.rowcount
         cursor.execute("DROP TABLE floor_flags")

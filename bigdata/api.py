@@ -5,6 +5,8 @@ Each viewset names the predicates of permissions.py that allow reading it and wr
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions as drf_permissions
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -12,7 +14,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from applications.api import PARSERS
-from applications.models import AwardProgram
+from applications.models import AwardProgram, Round
 
 from . import permissions, screening, services
 from .models import FigureMismatch, Flag, ImportBatch, PublicRecord, RecordSource, Run, ScreeningRule
@@ -73,27 +75,46 @@ class ImportBatchViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class RunSerializer(serializers.ModelSerializer):
+    """`organizations`: the organisations the run covers (a run of a round: its applicants)."""
+
     program = serializers.SlugRelatedField(slug_field="code", read_only=True)
     message = serializers.CharField(source="message_text", read_only=True)
 
     class Meta:
         model = Run
-        fields = ["id", "kind", "program", "version", "reference_date", "status", "progress", "chunks_done",
-                  "chunks_total", "organizations", "flags_count", "seconds", "message", "message_code",
-                  "message_params"]
+        fields = ["id", "kind", "program", "round", "all_organizations", "version", "reference_date", "status",
+                  "progress", "chunks_done", "chunks_total", "organizations", "flags_count", "seconds", "message",
+                  "message_code", "message_params"]
         read_only_fields = fields
 
 
 class RunInput(serializers.Serializer):
-    program = serializers.SlugRelatedField(slug_field="code", queryset=AwardProgram.objects.all())
+    """A run of a program; with `round` (an id), of that round's applicants only, as of its
+    application deadline unless `reference_date` is given (`program` may then be left out)."""
+
+    program = serializers.SlugRelatedField(slug_field="code", queryset=AwardProgram.objects.all(), required=False)
+    round = serializers.PrimaryKeyRelatedField(queryset=Round.objects.select_related("program"), required=False,
+                                               allow_null=True)
     kind = serializers.ChoiceField(choices=Run.Kind.choices, default=Run.Kind.SCREENING)
     reference_date = serializers.DateField(required=False, allow_null=True)
+
+    def validate(self, data):
+        rnd = data.get("round")
+        if rnd is not None:
+            if data.get("program") not in (None, rnd.program):
+                raise serializers.ValidationError({"round": _("The round belongs to another program.")})
+            data["program"] = rnd.program
+            if data.get("reference_date") is None:
+                data["reference_date"] = timezone.localtime(rnd.application_deadline).date()
+        if data.get("program") is None:
+            raise serializers.ValidationError({"program": _("Choose a program or a round.")})
+        return data
 
 
 class RunViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [BigDataPermission]
     serializer_class = RunSerializer
-    queryset = Run.objects.select_related("program")
+    queryset = Run.objects.select_related("program", "round")
     read_allowed = staticmethod(permissions.can_read_screening)
     write_allowed = staticmethod(permissions.can_run)
     parser_classes = PARSERS

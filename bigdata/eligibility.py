@@ -9,12 +9,12 @@ from .screening import screening_for
 
 
 def _evaluate(ctx, params) -> Verdict:
-    run, covered = screening_for(ctx.program, ctx.organization, ctx.reference_date)
+    run, covered = screening_for(ctx.program, ctx.organization, ctx.reference_date, round=ctx.round)
     if run is None:
         return doubtful(_("No big-data screening run has been completed for this program yet."))
     if not covered:
-        return doubtful(_("The organisation was not screened in screening run %(version)s (it registered "
-                          "later); start a new screening run.") % {"version": run.version})
+        return doubtful(_("The organisation was not screened in screening run %(version)s (it registered or "
+                          "applied later); start a new screening run.") % {"version": run.version})
     flags = list(Flag.objects.filter(run=run, organization=ctx.organization).select_related("rule"))
     disqualifying = [f for f in flags if f.outcome == ScreeningRule.Outcome.DISQUALIFYING]
     confirmed = [f for f in disqualifying if f.decision == Flag.Decision.CONFIRMED]

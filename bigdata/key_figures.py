@@ -35,10 +35,12 @@ def _batches(values, size):
 
 def declared_figures(run, lo: int, hi: int) -> dict[int, tuple[int, dict]]:
     """Organisation id → (application id, {year: figures}) of its latest application to the run's
-    program that is neither a draft nor withdrawn (the latest round, then the latest application)."""
+    program that is neither a draft nor withdrawn (the latest round, then the latest application); for
+    a run of a round, its application in that round (the run's subjects are those organisations)."""
+    applications = ({"application__round_id": run.round_id} if not run.all_organizations
+                    else {"application__round__program_id": run.program_id})
     rows = (KeyFigure.objects
-            .filter(application__round__program_id=run.program_id, application__organization__gte=lo,
-                    application__organization__lte=hi)
+            .filter(**applications, application__organization__gte=lo, application__organization__lte=hi)
             .exclude(application__state__in=NOT_DECLARED)
             .order_by("application__organization_id", "-application__round__application_deadline",
                       "-application_id")

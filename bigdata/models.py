@@ -63,7 +63,8 @@ class RecordSource(models.Model):
     """Where records come from, and how its file columns map to the record's fields."""
 
     code = models.SlugField(_("code"), max_length=64, unique=True)
-    name = models.CharField(_("name"), max_length=200)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     family = models.CharField(_("family"), max_length=16, choices=Family.choices)
     record_type = models.CharField(_("record type"), max_length=24, choices=RecordType.choices)
     column_mapping = models.JSONField(
@@ -79,6 +80,11 @@ class RecordSource(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def name(self):
+        """The name in the active language (the Chinese one when there is no English one)."""
+        return localized(self.name_zh, self.name_en)
 
 
 class ImportBatch(models.Model):
@@ -323,7 +329,14 @@ class EvaluationProfile(models.Model):
 
 
 class Run(models.Model):
-    """A screening or evaluation run over all organisations, split into chunks."""
+    """A screening or evaluation run, split into chunks.
+
+    A screening run of a round screens that round's applicants (organisations with an
+    application in the round that is neither a draft nor withdrawn, `APPLICANT_EXCLUDED_STATES`),
+    recorded as the run's `RunSubject` rows when it is created: they are the organisations it
+    covers. A run without a round (a program-wide sweep) and an evaluation run cover every
+    organisation registered when they were created (`all_organizations`: their chunks' id
+    ranges), as every run did before runs had rounds."""
 
     class Kind(models.TextChoices):
         SCREENING = "screening", _("Screening")
@@ -337,6 +350,10 @@ class Run(models.Model):
 
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.SCREENING)
     program = models.ForeignKey("applications.AwardProgram", on_delete=models.PROTECT, related_name="+")
+    round = models.ForeignKey("applications.Round", on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+", verbose_name=_("round"))
+    # False: the run covers its RunSubject rows only (a round's applicants).
+    all_organizations = models.BooleanField(default=True)
     version = models.PositiveIntegerField(_("version"))
     reference_date = models.DateField(_("reference date"))
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
@@ -370,6 +387,21 @@ class Run(models.Model):
     @property
     def progress(self) -> int:
         return int(100 * self.chunks_done / self.chunks_total) if self.chunks_total else 0
+
+
+class RunSubject(models.Model):
+    """An organisation a run screens (a run of a round: one of the round's applicants)."""
+
+    # The unique (run, organisation) index serves every lookup (a run's subjects, coverage).
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="subjects", db_index=False)
+    organization = models.ForeignKey("applications.Organization", on_delete=models.CASCADE, related_name="+",
+                                     db_index=False, db_constraint=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "organization"], name="run_subject_unique")]
+
+    def __str__(self):
+        return f"{self.run_id}: {self.organization_id}"
 
 
 class RunChunk(models.Model):

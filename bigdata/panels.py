@@ -23,7 +23,7 @@ def bigdata_panel(application, user):
     program = application.round.program
     org = application.organization
     # The same run and coverage as the eligibility rule beside the panel (as of the round's deadline).
-    run, covered = screening_for(program, org, eligibility_reference_date(application))
+    run, covered = screening_for(program, org, eligibility_reference_date(application), round=application.round)
     flags = (Flag.objects.filter(run=run, organization=org).select_related("rule", "decided_by")
              .order_by("outcome", "rule__code") if covered else [])
     score = bigdata_score(org, program)

@@ -18,7 +18,8 @@ def sources_load(path=FIXTURES / "sources.json") -> list[RecordSource]:
     sources = []
     for item in json.loads(Path(path).read_text(encoding="utf-8")):
         source, _ = RecordSource.objects.update_or_create(code=item["code"], defaults={
-            "name": item["name"], "family": item["family"], "record_type": item["record_type"],
+            "name_zh": item["name_zh"], "name_en": item.get("name_en", ""), "family": item["family"],
+            "record_type": item["record_type"],
             "column_mapping": item["column_mapping"], "date_format": item.get("date_format", "")})
         sources.append(source)
     return sources

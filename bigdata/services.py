@@ -40,13 +40,14 @@ def records_import_queued(*, source, data: bytes, file_name: str, actor, accept_
     return batch
 
 
-def run_start(*, program, actor, kind=Run.Kind.SCREENING, reference_date=None,
+def run_start(*, program, actor, kind=Run.Kind.SCREENING, reference_date=None, round=None,  # noqa: A002
               chunk_orgs: int | None = None, groups: int = screening.SCREENING_TYPE_GROUPS) -> Run:
-    """Create a run (audited) and dispatch its chunks (a Celery chord; in-process when eager)."""
+    """Create a run (audited) and dispatch its chunks (a Celery chord; in-process when eager).
+    A screening run of a `round` screens the round's applicants only (screening.run_create)."""
     if actor is not None and not can_run(actor):
         raise PermissionDenied
     run = screening.run_create(program=program, reference_date=reference_date, actor=actor, kind=kind,
-                               chunk_orgs=chunk_orgs, groups=groups)
+                               round=round, chunk_orgs=chunk_orgs, groups=groups)
     tasks.run_dispatch(run)
     run.refresh_from_db()
     return run

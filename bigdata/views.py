@@ -31,9 +31,13 @@ class ImportForm(forms.Form):
 
 
 class RunForm(forms.Form):
-    program = forms.ModelChoiceField(label=_("Program"), queryset=AwardProgram.objects.all(), required=False)
+    """A run of a round screens the round's applicants as of its application deadline; a run of a
+    program (no round) screens every registered organisation."""
+
+    program = forms.ModelChoiceField(label=_("Program (every registered organisation)"),
+                                     queryset=AwardProgram.objects.all(), required=False)
     round = forms.ModelChoiceField(
-        label=_("Round (screened as of its application deadline)"), required=False,
+        label=_("Round (its applicants, screened as of its application deadline)"), required=False,
         queryset=Round.objects.select_related("program").exclude(phase=RoundPhase.CLOSED))
     kind = forms.ChoiceField(label=_("Kind"), choices=Run.Kind.choices)
     reference_date = forms.DateField(label=_("Reference date (default: today)"), required=False,
@@ -62,7 +66,7 @@ def home(request):
         batches = ImportBatch.objects.select_related("source", "imported_by")[:20]
     return render(request, "bigdata/home.html", {
         "can_read_bigdata": everything, "sources": sources, "batches": batches,
-        "runs": Run.objects.select_related("program")[:20],
+        "runs": Run.objects.select_related("program", "round")[:20],
         "can_import": permissions.can_import(user), "can_run": permissions.can_run(user),
         "import_form": ImportForm(), "run_form": RunForm(),
     })
@@ -110,7 +114,7 @@ def run_start(request):
         messages.error(request, " ".join(form.non_field_errors()) or _("Choose a program or a round."))
         return redirect("bigdata-home")
     run = services.run_start(program=form.cleaned_data["program"], actor=request.user, kind=form.cleaned_data["kind"],
-                             reference_date=form.cleaned_data["reference_date"])
+                             reference_date=form.cleaned_data["reference_date"], round=form.cleaned_data.get("round"))
     return redirect("bigdata-run", pk=run.pk)
 
 
@@ -120,7 +124,7 @@ FLAG_FILTERS = {"outcome": set(ScreeningRule.Outcome.values), "decision": set(Fl
 
 @login_required
 def run_detail(request, pk):
-    run = get_object_or_404(Run.objects.select_related("program"), pk=pk)
+    run = get_object_or_404(Run.objects.select_related("program", "round"), pk=pk)
     _require(permissions.can_open_run(request.user, run))
     flags = Flag.objects.filter(run=run).select_related("organization", "rule", "decided_by")
     for key, allowed in FLAG_FILTERS.items():
