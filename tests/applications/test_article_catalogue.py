@@ -164,6 +164,12 @@ def applied_by(program) -> dict[str, list]:
     for rule in program.eligibility_rules.filter(active=True):
         for key in rule.articles:
             cited.setdefault(key, []).append(rule.kind)
+    from applications.rules_register import PROVIDERS  # screening rules, the review app's measures
+
+    for provider in PROVIDERS:
+        for measure in provider(program):
+            for key in measure.articles:
+                cited.setdefault(key, []).append(str(measure.kind))
     return cited
 
 
@@ -219,8 +225,19 @@ def test_articles_name_their_settings(programs, code, key, settings):
 
 
 @pytest.mark.parametrize(("code", "key"), [
-    ("beijing", "bj2020:art19"), ("beijing", "bj2016:experts"), ("beijing", "bj2016:monitoring"),
-    ("hangzhou", "hz2025:3.3.4"), ("hangzhou", "hz2025:6.4"), ("anhui", "ah2010:art11"),
+    ("beijing", "bj2016:monitoring"), ("hangzhou", "hz2025:3.3.4"), ("hangzhou", "hz2025:6.4"),
+    ("anhui", "ah2010:art11"),
 ])
 def test_expert_scoring_voting_and_monitoring_are_not_built_yet(programs, code, key):
     assert programs[code].articles.get(key=key).status == ProgramArticle.Status.NOT_YET
+
+
+@pytest.mark.parametrize(("code", "key"), [
+    ("beijing", "bj2020:art10"), ("beijing", "bj2020:art18"), ("beijing", "bj2020:art19"),
+    ("beijing", "bj2016:experts"), ("beijing", "bj2016:jjj-sharing"), ("hangzhou", "hz2025:2.3"),
+])
+def test_the_expert_pool_and_groups_are_applied_and_cited(programs, code, key):
+    """Issue 12: the pool, draws and groups apply these articles, and the review app's measures cite them."""
+    program = programs[code]
+    assert program.articles.get(key=key).status in APPLIED
+    assert key in applied_by(program)
