@@ -253,3 +253,18 @@ def pool_search(*, q: str = "", section: str = "", status: str = "", region: str
     if qualified:
         qs = qs.filter(status=S.ACTIVE).filter(passed_examination_q())
     return qs
+
+
+@transaction.atomic
+def expert_settings_set(*, expert_id: int, actor, expertise: str, shared: bool, can_lead: bool) -> Expert:
+    """The office sets an expert's fields, pool sharing and whether they may lead a group. Groups
+    already formed are not changed: the next proposal uses the new values."""
+    expert = _locked(expert_id)
+    before = {"expertise": expert.expertise, "shared": expert.shared, "can_lead": expert.can_lead}
+    expert.expertise = _clean_expertise(expertise)
+    expert.shared = bool(shared)
+    expert.can_lead = bool(can_lead)
+    expert.save(update_fields=["expertise", "shared", "can_lead"])
+    audit_record(action="review.expert_settings", obj=expert, actor=actor, before=before,
+                 after={"expertise": expert.expertise, "shared": expert.shared, "can_lead": expert.can_lead})
+    return expert

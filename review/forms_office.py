@@ -63,6 +63,13 @@ class SuspendForm(ReasonForm):
     strike = forms.BooleanField(label=_("Strike from the pool (permanent)"), required=False)
 
 
+class SettingsForm(forms.Form):
+    expertise = forms.MultipleChoiceField(label=_("Fields of expertise (GB/T 4754 sections)"), choices=GBT4754_SECTIONS,
+                                          widget=forms.CheckboxSelectMultiple)
+    shared = forms.BooleanField(label=_("Shared with partner regions"), required=False)
+    can_lead = forms.BooleanField(label=_("May lead a group"), required=False)
+
+
 class TrainingForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=TrainingRecord.Kind.choices)
     held_on = forms.DateField(label=_("Date"), widget=DATE)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("experts/<int:pk>/", v.expert_detail, name="review-expert"),
     path("experts/<int:pk>/approve/", v.expert_approve, name="review-expert-approve"),
     path("experts/<int:pk>/decline/", v.expert_decline, name="review-expert-decline"),
+    path("experts/<int:pk>/settings/", v.expert_settings, name="review-expert-settings"),
     path("experts/<int:pk>/training/", v.expert_training, name="review-expert-training"),
     path("experts/<int:pk>/suspend/", v.expert_suspend, name="review-expert-suspend"),
     path("experts/<int:pk>/reinstate/", v.expert_reinstate, name="review-expert-reinstate"),

@@ -37,6 +37,7 @@ from .forms_office import (
     PoolSearchForm,
     ProposeForm,
     ReasonForm,
+    SettingsForm,
     RespondForm,
     SuspendForm,
     TrainingForm,
@@ -112,7 +113,9 @@ def _expert_page(request, expert, bound=None, dismiss_forms=None):
     if can_manage:
         forms = {"decline": ReasonForm(prefix="decline"), "suspend": SuspendForm(prefix="suspend"),
                  "reinstate": ReasonForm(prefix="reinstate"), "training": TrainingForm(prefix="training"),
-                 "conflict": ConflictForm(prefix="conflict")}
+                 "conflict": ConflictForm(prefix="conflict"),
+                 "settings": SettingsForm(prefix="settings", initial={
+                     "expertise": list(expert.expertise), "shared": expert.shared, "can_lead": expert.can_lead})}
         forms.update(bound or {})
     conflicts = list(expert.conflicts.select_related("organization", "dismissed_by").order_by("-created_at"))
     dismiss_forms = dismiss_forms or {}
@@ -188,6 +191,14 @@ def expert_suspend(request, pk):
 def expert_reinstate(request, pk):
     return _expert_action(request, pk, "reinstate", ReasonForm, lambda e, d: experts.expert_reinstate(
         expert_id=e.pk, actor=request.user, reason=d["reason"]), _("The expert is back in the pool."))
+
+
+@login_required
+@require_POST
+def expert_settings(request, pk):
+    return _expert_action(request, pk, "settings", SettingsForm, lambda e, d: experts.expert_settings_set(
+        expert_id=e.pk, actor=request.user, expertise="".join(d["expertise"]), shared=d["shared"],
+        can_lead=d["can_lead"]), _("The expert's settings were saved."))
 
 
 @login_required

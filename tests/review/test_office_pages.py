@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from award_portal.audit import AuditEvent
 from award_portal.roles import Role
 from review import conflicts, draws
 from review.models import Conflict, DrawnExpert, Employment, Expert, ExpertDraw, ExpertGroup, GroupMember
@@ -42,6 +43,7 @@ MATRIX = {
     "review-expert-training": ("post", lambda o: [o.spare.pk], OFFICE),
     "review-expert-suspend": ("post", lambda o: [o.spare.pk], OFFICE),
     "review-expert-reinstate": ("post", lambda o: [o.spare.pk], OFFICE),
+    "review-expert-settings": ("post", lambda o: [o.spare.pk], OFFICE),
     "review-expert-conflict-set": ("post", lambda o: [o.spare.pk], OFFICE),
     "review-conflict-dismiss": ("post", lambda o: [_conflict(o).pk], OFFICE),
     "review-draws": ("get", lambda o: [o.round.pk], POOL_READERS),
@@ -346,3 +348,18 @@ def test_round_dashboard_links_to_the_review_pages(client, review_objects):
     page = client.get(reverse("round-dashboard", args=[o.round.pk])).content.decode()
     assert reverse("review-draws", args=[o.round.pk]) in page
     assert reverse("review-pool") in page  # the menu entry too
+
+
+def test_office_sets_fields_sharing_and_leading(client, review_objects):
+    o = review_objects
+    client.force_login(o.users[Role.OFFICE])
+    url = reverse("review-expert-settings", args=[o.spare.pk])
+    response = client.post(url, {"settings-expertise": []})
+    assert response.status_code == 200  # nothing chosen: the form says so, nothing changes
+    o.spare.refresh_from_db()
+    assert o.spare.expertise == "C"
+    response = client.post(url, {"settings-expertise": ["C", "I"], "settings-shared": "on", "settings-can_lead": "on"})
+    assert response.status_code == 302
+    o.spare.refresh_from_db()
+    assert (o.spare.expertise, o.spare.shared, o.spare.can_lead) == ("CI", True, True)
+    assert AuditEvent.objects.filter(action="review.expert_settings", object_id=str(o.spare.pk)).exists()
