@@ -80,7 +80,10 @@ def load():
             source = RecordSource.objects.get(code=code)
             records_import(source=source, data=_csv(source, source_rows), file_name=f"{code}-demo.csv", actor=office)
     for program in AwardProgram.objects.filter(code__in=["beijing", "hangzhou", "anhui"]):
-        run_start(program=program, actor=office)
+        # A round's screening run screens that round's applicants only (issue 11); the
+        # evaluation stays program-wide.
+        for rnd in program.rounds.filter(applications__submitted_at__isnull=False).distinct():
+            run_start(program=program, actor=office, round=rnd)
         run_start(program=program, actor=office, kind=Run.Kind.EVALUATION)
     for application in Application.objects.filter(state=ApplicationState.RECOMMENDED):
         eligibility_evaluate(application_id=application.pk, actor=office)

@@ -28,6 +28,7 @@ def test_the_demo_is_coherent():
     _phase_history_lies_in_the_rounds_time_and_in_order()
     _application_history_lies_in_its_phase()
     _deadlines_fit_each_rounds_phase()
+    _screening_runs_flag_only_their_rounds_applicants()
 
 
 def _round_start(rnd):
@@ -119,3 +120,17 @@ def _deadlines_fit_each_rounds_phase():
         if rnd.phase == RoundPhase.CLOSED and rnd.award_ceremony_on:
             assert rnd.award_ceremony_on < timezone.localdate()
             assert rnd.application_deadline.date() < rnd.award_ceremony_on
+
+
+def _screening_runs_flag_only_their_rounds_applicants():
+    """A round's screening run flags that round's applicants only: the demo's Beijing run never
+    flags an Anhui organisation (issue 11, "A round moves only when it may")."""
+    from bigdata.models import Flag, Run
+
+    runs = list(Run.objects.filter(kind=Run.Kind.SCREENING))
+    assert runs and all(run.round_id is not None and not run.all_organizations for run in runs)
+    for run in runs:
+        applicants = set(Application.objects.filter(round_id=run.round_id).exclude(submitted_at=None)
+                         .values_list("organization_id", flat=True))
+        flagged = set(Flag.objects.filter(run=run).values_list("organization_id", flat=True))
+        assert flagged <= applicants, run
