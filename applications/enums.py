@@ -127,10 +127,10 @@ class LegalForm(models.TextChoices):
     PARTNERSHIP = "partnership", _("Partnership (no legal personality)")
     SOLE_PROPRIETORSHIP = "sole_proprietorship", _("Sole proprietorship / individual business")
     BRANCH = "branch", _("Branch (no legal personality)")
-    PUBLIC_INSTITUTION = "public_institution", _("Public institution (事业单位)")
+    PUBLIC_INSTITUTION = "public_institution", _("Public institution")
     SOCIAL_ORGANIZATION = "social_organization", _("Social organisation")
     GOVERNMENT_BODY = "government_body", _("Government or party body, civil-service managed unit")
-    PEOPLES_ORGANIZATION = "peoples_organization", _("People's organisation (人民团体 / 群众团体)")
+    PEOPLES_ORGANIZATION = "peoples_organization", _("People's organisation")
 
 
 #: Legal forms without legal personality.

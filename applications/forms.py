@@ -29,11 +29,17 @@ ORG_FIELDS = ["address", "legal_form", "registered_on", "industry_section", "ind
               "excellence_model_since", "contact_name", "contact_phone", "contact_email"]
 
 GBT4754_SECTIONS = [
-    ("A", "A 农、林、牧、渔业"), ("B", "B 采矿业"), ("C", "C 制造业"), ("D", "D 电力、热力、燃气及水生产和供应业"),
-    ("E", "E 建筑业"), ("F", "F 批发和零售业"), ("G", "G 交通运输、仓储和邮政业"), ("H", "H 住宿和餐饮业"),
-    ("I", "I 信息传输、软件和信息技术服务业"), ("J", "J 金融业"), ("K", "K 房地产业"), ("L", "L 租赁和商务服务业"),
-    ("M", "M 科学研究和技术服务业"), ("N", "N 水利、环境和公共设施管理业"), ("O", "O 居民服务、修理和其他服务业"),
-    ("P", "P 教育"), ("Q", "Q 卫生和社会工作"), ("R", "R 文化、体育和娱乐业"), ("S", "S 公共管理、社会保障和社会组织"),
+    ("A", _("A Agriculture, forestry, animal husbandry and fishery")), ("B", _("B Mining")),
+    ("C", _("C Manufacturing")), ("D", _("D Electricity, heat, gas and water production and supply")),
+    ("E", _("E Construction")), ("F", _("F Wholesale and retail trade")),
+    ("G", _("G Transport, storage and postal services")), ("H", _("H Accommodation and catering")),
+    ("I", _("I Information transmission, software and information technology services")), ("J", _("J Finance")),
+    ("K", _("K Real estate")), ("L", _("L Leasing and business services")),
+    ("M", _("M Scientific research and technical services")),
+    ("N", _("N Water conservancy, environment and public facilities management")),
+    ("O", _("O Residential, repair and other services")), ("P", _("P Education")),
+    ("Q", _("Q Health and social work")), ("R", _("R Culture, sports and entertainment")),
+    ("S", _("S Public administration, social security and social organisations")),
 ]
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

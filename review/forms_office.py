@@ -15,7 +15,7 @@ from applications.models import Organization
 from .models import Conflict, Expert, Stage, TrainingRecord
 
 #: GB/T 4754 sections A–T (T: international organisations, absent from the applicants' list).
-SECTIONS = [*GBT4754_SECTIONS, ("T", "T 国际组织")]
+SECTIONS = [*GBT4754_SECTIONS, ("T", _("T International organisations"))]
 SECTION_LETTERS = [code for code, _label in SECTIONS]
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

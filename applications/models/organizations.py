@@ -11,11 +11,11 @@ from ..size_class import SizeClass
 
 
 class MujuGrade(models.TextChoices):
-    A = "A", _("A (优先发展类)")
-    B = "B", _("B (提升发展类)")
-    C = "C", _("C (调控帮扶类)")
-    D = "D", _("D (倒逼整治类)")
-    UNGRADED = "ungraded", _("Not graded (不定等级)")
+    A = "A", _("A (priority development)")
+    B = "B", _("B (upgrading)")
+    C = "C", _("C (regulated and supported)")
+    D = "D", _("D (forced rectification)")
+    UNGRADED = "ungraded", _("Not graded")
 
 
 class Organization(models.Model):

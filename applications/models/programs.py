@@ -104,10 +104,10 @@ class Recommender(BilingualName):
     """A recommending authority: an industry authority, a district bureau or a city government."""
 
     class Kind(models.TextChoices):
-        INDUSTRY_AUTHORITY = "industry_authority", _("Industry authority (行业主管部门)")
-        DISTRICT_BUREAU = "district_bureau", _("District market-supervision bureau (区市场监管局)")
-        CITY_GOVERNMENT = "city_government", _("City government (市政府)")
-        ASSOCIATION = "association", _("Industry association (行业协会)")
+        INDUSTRY_AUTHORITY = "industry_authority", _("Industry authority")
+        DISTRICT_BUREAU = "district_bureau", _("District market-supervision bureau")
+        CITY_GOVERNMENT = "city_government", _("City government")
+        ASSOCIATION = "association", _("Industry association")
 
     code = models.SlugField(_("code"), max_length=64, unique=True)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
