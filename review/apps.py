@@ -21,6 +21,9 @@ class ReviewConfig(AppConfig):
         register_nav(_("My reviews"), "review-expert-home", order=30,
                      visible=lambda user: expert_profile(user) is not None)
         register_todo(expert_todo)
+        from .selectors import office_todo
+
+        register_todo(office_todo)
 
         # The office's pages (views_office): the pool, for the office, supervisors and the guidance group.
         from award_portal import navigation

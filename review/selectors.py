@@ -99,3 +99,45 @@ def expert_todo(user) -> list[TodoItem]:
                               url=reverse("review-application-read", args=[application.pk]),
                               section=_("Applications to review"), order=22))
     return items
+
+
+def office_todo(user) -> list[TodoItem]:
+    """The review work of the office and of supervisors on their home page: groups short of
+    members or a leader (a conflict or a suspension took someone out), declined invitations not
+    yet replaced, experts awaiting approval; for supervisors, draws awaiting their number."""
+    from django.utils.translation import ngettext
+
+    from .assignment import groups_needing_attention
+    from .draws import declined_needing_replacement
+    from .permissions import can_manage_pool, can_run_draw
+
+    items = []
+    if can_manage_pool(user):
+        for group in groups_needing_attention():
+            items.append(TodoItem(
+                title=_("%(round)s · %(stage)s · %(group)s") % {
+                    "round": group.round.name, "stage": group.get_stage_display(), "group": group},
+                url=reverse("review-groups", args=[group.round_id, group.stage]),
+                section=_("Expert groups needing a replacement"),
+                detail=ngettext("%(n)s member", "%(n)s members", group.n) % {"n": group.n}, order=25))
+        for draw in ExpertDraw.objects.filter(status=ExpertDraw.Status.DRAWN).exclude(
+                round__phase=RoundPhase.CLOSED).select_related("round"):
+            missing = len(declined_needing_replacement(draw))
+            if missing:
+                items.append(TodoItem(
+                    title=str(draw.round.name), url=reverse("review-draw", args=[draw.pk]),
+                    section=_("Declined invitations to replace"),
+                    detail=ngettext("%(n)s expert declined", "%(n)s experts declined", missing) % {"n": missing},
+                    order=26))
+        waiting = Expert.objects.filter(status=Expert.Status.APPLIED).count()
+        if waiting:
+            items.append(TodoItem(
+                title=ngettext("%(n)s application to the expert pool", "%(n)s applications to the expert pool",
+                               waiting) % {"n": waiting},
+                url=reverse("review-pool") + "?status=applied", section=_("Expert pool"), order=27))
+    if can_run_draw(user):
+        for draw in ExpertDraw.objects.filter(status=ExpertDraw.Status.FROZEN).select_related("round"):
+            items.append(TodoItem(
+                title=str(draw.round.name), url=reverse("review-draw", args=[draw.pk]),
+                section=_("Draws awaiting your number"), detail=draw.get_stage_display(), order=20))
+    return items
