@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from django.utils import translation
 
-from applications.eligibility import EligibilityContext, evaluate_rule
+from applications.eligibility import EligibilityContext, evaluate_rule, rule_citation
 from applications.enums import ApplicationState, RuleOutcome
 from applications.models import AwardProgram, EligibilityRule
 from bigdata.evaluation import COLUMNS, DEFAULT_WEIGHTS, bigdata_score, combined_score, score_frame
@@ -25,6 +25,9 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 PASS, FAIL, REVIEW = RuleOutcome.PASS, RuleOutcome.FAIL, RuleOutcome.NEEDS_REVIEW
 ARTICLE = "《北京市人民政府质量管理奖管理办法》(2020年征求意见稿)第十七条"
+#: The same rule's articles as an English reader sees them.
+CITATION = ("Measures (2020 draft), art. 17; 2nd-edition notice (2016): big-data pre-screening; Measures (2020 draft), "
+            "art. 12(6); Measures (2020 draft), art. 14(4); Measures (2020 draft), art. 14(5)")
 
 
 @pytest.fixture(autouse=True)
@@ -37,7 +40,11 @@ def judge(program, org):
     rule = EligibilityRule.objects.get(program=program, kind="bigdata_no_disqualifying_flag")
     application = make_application(make_round(program), org, state=ApplicationState.SUBMITTED)
     verdict = evaluate_rule(rule, EligibilityContext(application, REF))
-    assert verdict.reason.startswith(f"{ARTICLE}："), verdict.reason
+    # Read in English, the reason cites the rule's articles in English (the Chinese record cites the
+    # Chinese article, tests/applications/test_bilingual_content.py).
+    assert verdict.reason.startswith(f"{rule_citation(rule)}: "), verdict.reason
+    with translation.override("zh-hans"):
+        assert evaluate_rule(rule, EligibilityContext(application, REF)).reason.startswith(f"{ARTICLE}：")
     return verdict
 
 
@@ -71,7 +78,7 @@ def test_pending_disqualifying_flag_needs_review(beijing, office):
     verdict = judge(beijing, org)
 
     assert (verdict.outcome, verdict.reason) == (
-        REVIEW, f"{ARTICLE}：Screening run 1: 1 disqualifying flag(s) await the office's decision: {rule.description}.")
+        REVIEW, f"{CITATION}: Screening run 1: 1 disqualifying flag(s) await the office's decision: {rule.description}.")
 
 
 def test_confirmed_disqualifying_flag_fails_naming_the_rule(beijing, office):
