@@ -11,7 +11,8 @@ is computed in two steps:
    application of an organisation they conflict with. Rewards, in falling weight: every section
    of a group covered (a huge reward for the first expert through each (group, section) node),
    every group filled to its minimum size, partner-region experts mixed in; costs: experts beyond
-   the minimum, experts with many past assignments (rotation). The flow's optimum is the best
+   the minimum, experts with many past assignments (rotation); and, among equals, a member
+   able to lead in every group. The flow's optimum is the best
    proposal under these rules; whatever it cannot cover is explained per application.
 
 A leader is then chosen in each group (may lead, most experience, lowest id). Changes by hand go
@@ -38,6 +39,7 @@ from .models import Expert, ExpertGroup, GroupApplication, GroupMember, ReviewSe
 COVER_REWARD = 1_000_000
 FILL_REWARD = 10_000
 PARTNER_REWARD = 50
+LEAD_REWARD = 60
 EXTRA_COST = 100
 PAST_LOAD_COST = 5
 
@@ -144,6 +146,10 @@ def solve(apps: list[AppInfo], experts: list[ExpertInfo], conflicts: set[tuple[i
             gs_node[(gi, s)] = next_node
             next_node += 1
     group_node = [next_node + gi for gi in range(n_groups)]
+    # One (group, lead) node per group: the first expert able to lead who enters through it earns
+    # LEAD_REWARD — less than an extra member costs, so it only decides who fills a place.
+    lead_node = [next_node + n_groups + gi for gi in range(n_groups)]
+    lead_arcs_done: set[int] = set()
 
     tails, heads, caps, costs = [], [], [], []
 
@@ -165,6 +171,13 @@ def solve(apps: list[AppInfo], experts: list[ExpertInfo], conflicts: set[tuple[i
                     continue
                 arcs_of_expert.setdefault(e.pk, []).append((len(tails), gi, s))
                 arc(expert_node[e.pk], gs_node[(gi, s)], 1, cost)
+                if e.can_lead and gi not in lead_arcs_done:
+                    lead_arcs_done.add(gi)
+                    arcs_of_expert[e.pk].append((len(tails), gi, None))
+                    arc(expert_node[e.pk], lead_node[gi], 1, cost)
+        lead_arcs_done.clear()
+    for gi in range(n_groups):
+        arc(lead_node[gi], group_node[gi], 1, -LEAD_REWARD)
     for (gi, _s), node in gs_node.items():
         arc(node, group_node[gi], 1, -COVER_REWARD)
         arc(node, group_node[gi], max_size, 0)
@@ -186,7 +199,8 @@ def solve(apps: list[AppInfo], experts: list[ExpertInfo], conflicts: set[tuple[i
         for index, gi, s in arcs:
             if flow.flow(index) > 0:
                 members[gi].append(expert_id)
-                covered[gi].add(s)
+                if s is not None:
+                    covered[gi].add(s)
     info = {e.pk: e for e in experts}
     # An expert enters the flow through one (group, section) node but knows all their sections:
     # a group covers every section of its applications that one of its members knows.
