@@ -343,3 +343,61 @@ class GroupApplication(models.Model):
     def save(self, *args, **kwargs):
         self.stage = self.group.stage
         super().save(*args, **kwargs)
+
+
+class Scorecard(models.Model):
+    """One expert's scores of one application in one stage (GB/Z 19579: a percentage per item in
+    5 % steps; points = percentage × the item's maximum). Written only through `scoring.py`."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Being scored")
+        SUBMITTED = "submitted", _("Submitted")
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="scorecards")
+    expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="scorecards")
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    #: Optimistic concurrency: every save names the version it read (two tabs never lose an update).
+    version = models.PositiveIntegerField(default=1)
+    overall_comment = models.TextField(_("overall comment"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["application", "expert", "stage"], name="scorecard_unique")]
+        verbose_name = _("scorecard")
+        verbose_name_plural = _("scorecards")
+
+
+class ItemScore(models.Model):
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="item_scores")
+    item = models.ForeignKey("applications.Item", on_delete=models.PROTECT, related_name="+")
+    #: 0–100 in steps of 5; None while not scored yet.
+    percent = models.PositiveSmallIntegerField(_("percentage"), null=True, blank=True)
+    strengths = models.TextField(_("strengths"), blank=True)
+    opportunities = models.TextField(_("opportunities for improvement"), blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scorecard", "item"], name="item_score_unique"),
+            models.CheckConstraint(condition=Q(percent__isnull=True) | (Q(percent__lte=100) & Q(percent__gte=0)),
+                                   name="item_score_percent_range"),
+        ]
+
+
+class ConsensusScore(models.Model):
+    """The group leader's consensus percentage for an item the experts disagree on, with a reason."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="consensus_scores")
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
+    item = models.ForeignKey("applications.Item", on_delete=models.PROTECT, related_name="+")
+    percent = models.PositiveSmallIntegerField(_("percentage"))
+    reason = models.TextField(_("reason"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["application", "stage", "item"], name="consensus_unique")]
+        verbose_name = _("consensus score")
+        verbose_name_plural = _("consensus scores")
