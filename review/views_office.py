@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from applications.models import Application, Round
 
 from . import assignment, draws, experts, permissions
+from .admin import PROVINCES
 from .conflicts import ConflictError, conflict_dismiss, conflict_set_by_office
 from .draws import DrawError
 from .experts import ExpertError
@@ -57,6 +58,19 @@ PAGE_SIZE = 25
 SECTION_LABELS = dict(SECTIONS)
 
 
+def _section_list(codes) -> list[tuple[str, str]]:
+    """GB/T 4754 section letters with their names, for `review/office/_sections.html`."""
+    return [(c, SECTION_LABELS.get(c, c)) for c in codes or ""]
+
+
+def _labelled(expert):
+    """The expert with its fields' names and its province's name for the tables (not raw codes)."""
+    if expert is not None:
+        expert.section_list = _section_list(expert.expertise)
+        expert.province_name = PROVINCES.get(expert.region_code[:2], "")
+    return expert
+
+
 def _require(allowed: bool):
     if not allowed:
         raise PermissionDenied
@@ -82,6 +96,8 @@ def pool(request):
                               qualified=bool(filters.get("qualified")))
           .annotate(exam_passed=experts.passed_examination_q()).order_by("name", "pk"))
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    for e in page.object_list:
+        _labelled(e)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "review/office/pool.html", {
@@ -117,6 +133,7 @@ def _expert_page(request, expert, bound=None, dismiss_forms=None):
                  "settings": SettingsForm(prefix="settings", initial={
                      "expertise": list(expert.expertise), "shared": expert.shared, "can_lead": expert.can_lead})}
         forms.update(bound or {})
+    _labelled(expert)
     conflicts = list(expert.conflicts.select_related("organization", "dismissed_by").order_by("-created_at"))
     dismiss_forms = dismiss_forms or {}
     for c in conflicts:
@@ -304,9 +321,11 @@ def _draw_page(request, draw, number_form=None, replay=None, respond_forms=None)
     respond_forms = respond_forms or {}
     for row in drawn:
         row.respond_form = respond_forms.get(row.pk) or RespondForm(prefix=f"r{row.pk}")
+        _labelled(row.expert)
     needing = draws.declined_needing_replacement(draw) if draw.status == ExpertDraw.Status.DRAWN else []
     names = dict(Expert.objects.filter(pk__in=[c[0] for c in draw.candidates]).values_list("pk", "name"))
-    candidates = [{"id": c[0], "name": names.get(c[0], ""), "sections": c[1], "province": c[2]}
+    candidates = [{"id": c[0], "name": names.get(c[0], ""), "sections": _section_list(c[1]), "province": c[2],
+                   "province_name": PROVINCES.get(c[2], "")}
                   for c in draw.candidates]
     replay_names = {}
     if replay:
@@ -421,7 +440,7 @@ def _proposal_view(proposal: dict) -> dict:
     """The stored proposal with names, for the page."""
     expert_ids = {e for g in proposal["groups"] for e in g["members"]}
     app_ids = {a for g in proposal["groups"] for a in g["applications"]}
-    names = {e.pk: e for e in Expert.objects.filter(pk__in=expert_ids)}
+    names = {e.pk: _labelled(e) for e in Expert.objects.filter(pk__in=expert_ids)}
     apps = {a.pk: a for a in Application.objects.filter(pk__in=app_ids).select_related("organization")}
     reasons = {u["application"]: u for u in proposal.get("uncovered", [])}
     groups = []
@@ -458,6 +477,8 @@ def _groups_page(request, rnd, stage, *, propose_form=None, add_forms=None, move
     for g in groups:
         g.needs_attention = g.pk in attention
         g.has_leader = any(m.is_leader for m in g.members.all())
+        for m in g.members.all():
+            _labelled(m.expert)
         if can_manage:
             g.add_form = add_forms.get(g.pk)
             if g.add_form is None:
@@ -473,6 +494,8 @@ def _groups_page(request, rnd, stage, *, propose_form=None, add_forms=None, move
         g.sections = sorted({link.application.organization.industry_section for link in g.assignments.all()
                              if link.application.organization.industry_section})
         g.member_sections = sorted({c for m in g.members.all() for c in m.expert.expertise})
+        g.section_list = _section_list(g.sections)
+        g.member_section_list = _section_list(g.member_sections)
     stored = request.session.get(_session_key(rnd.pk, stage)) if can_manage else None
     return render(request, "review/office/groups.html", {
         "round": rnd, "stage": stage, "stage_label": Stage(stage).label, "groups": groups, "review": review,
@@ -483,6 +506,7 @@ def _groups_page(request, rnd, stage, *, propose_form=None, add_forms=None, move
         "proposal": _proposal_view(stored) if stored else None,
         "unplaced": _unplaced(rnd, stage),
         "other_stage": Stage.SITE if stage == Stage.MATERIAL else Stage.MATERIAL,
+        "other_stage_label": Stage(Stage.SITE if stage == Stage.MATERIAL else Stage.MATERIAL).label,
     }, status=status)
 
 
