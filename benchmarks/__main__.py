@@ -3,7 +3,8 @@
 BENCH_SCALE=small runs 5,000 organisations / 200,000 records; the default (full) runs the
 issue's 100,000 organisations / 10,000,000 records. Then the review's expert groups
 (review_bench: 1,000 experts × 500 applications and 5,000 × 2,000; small: 200 × 100 and
-1,000 × 400). BENCH_ONLY=bigdata or BENCH_ONLY=review runs one of them. The benchmark uses its own
+1,000 × 400), and the review's aggregation (aggregation_bench, no database). BENCH_ONLY=bigdata,
+review or aggregation runs one of them. The benchmark uses its own
 database (award_bench, dropped and re-created) so it never touches real data.
 """
 
@@ -32,9 +33,14 @@ def main():
     os.environ.setdefault("PORTAL_BASE_URL", "http://127.0.0.1:8000")  # links in e-mails; required with DEBUG off
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "award_portal.settings")
     only = os.environ.get("BENCH_ONLY", "")
-    if only not in ("", "bigdata", "review"):
-        sys.exit("BENCH_ONLY must be bigdata or review")
-    from . import bigdata_bench, review_bench
+    if only not in ("", "bigdata", "review", "aggregation"):
+        sys.exit("BENCH_ONLY must be bigdata, review or aggregation")
+    from . import aggregation_bench, bigdata_bench, review_bench
+
+    if only in ("", "aggregation"):
+        aggregation_bench.run(scale)  # synthetic arrays, no database
+        if only:
+            return
 
     if only != "review":
         bigdata_bench.run(*SCALES[scale], scale=scale)
