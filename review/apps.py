@@ -11,6 +11,11 @@ class ReviewConfig(AppConfig):
 
         signals.connect()
 
+        # Scorecards (scoring.py): criteria frozen once scoring began; unsubmitted scorecards as to-dos.
+        from .scoring import connect_criteria_freeze, scoring_todo
+
+        connect_criteria_freeze()
+
         # The expert's pages (views_expert): menu entry and home-page to-do items.
         from award_portal.navigation import register_nav
         from award_portal.todo import register_todo
@@ -21,6 +26,7 @@ class ReviewConfig(AppConfig):
         register_nav(_("My reviews"), "review-expert-home", order=30,
                      visible=lambda user: expert_profile(user) is not None)
         register_todo(expert_todo)
+        register_todo(scoring_todo)
         from .selectors import office_todo
 
         register_todo(office_todo)

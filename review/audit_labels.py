@@ -29,4 +29,8 @@ ACTION_LABELS = {
     "review.application_viewed": _("Read an application as a reviewer"),
     "review.pdf_downloaded": _("Downloaded an application PDF as a reviewer"),
     "review.attachment_downloaded": _("Downloaded an attachment as a reviewer"),
+    "review.consensus_recorded": _("Recorded a consensus score"),
+    "review.scorecard_saved": _("Saved a scorecard"),
+    "review.scorecard_submitted": _("Submitted a scorecard"),
+    "review.scorecard_reopened": _("Reopened a submitted scorecard"),
 }

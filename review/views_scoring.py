@@ -1,0 +1,199 @@
+"""The scoring page of an expert (review/scoring.py holds the rules): a GB/Z 19579 band per item,
+strengths and opportunities, the overall comment, live totals (static/js/scorecard.js), autosave
+with a version check, submission, and the group leader's reopening.
+
+Every page answers 404 unless `access.can_review` lets the user review the application now.
+The page runs a fixed number of queries whatever the number of items.
+"""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from applications.enums import ItemType
+from applications.selectors import detail_panels
+
+from . import access, scoring
+from .models import Scorecard
+from .permissions import expert_profile
+from .scoring import ScoringError
+from .watermark import watermark_text
+
+
+def _reviewable_or_404(request, pk):
+    application = access.reviewable_applications(request.user).filter(pk=pk).first()
+    if application is None:
+        raise Http404
+    return application
+
+
+def _scorecard_or_404(request, pk):
+    application = _reviewable_or_404(request, pk)
+    expert = expert_profile(request.user)
+    if expert is None:
+        raise Http404
+    try:
+        card = scoring.scorecard_for(expert, application)
+    except ScoringError:
+        raise Http404 from None
+    card.application = application
+    return expert, application, card
+
+
+def form_items(data, rows) -> tuple[dict, str | None]:
+    """The items and overall comment posted by the page's form (fields absent are left alone)."""
+    items = {}
+    for row in rows:
+        values = {}
+        for prefix, field in (("p", "percent"), ("s", "strengths"), ("o", "opportunities")):
+            name = f"{prefix}-{row.item_id}"
+            if name in data:
+                values[field] = data.get(name)
+        if values:
+            items[row.item_id] = values
+    return items, data.get("overall_comment") if "overall_comment" in data else None
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return ""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def _page_context(request, application, card, rows, *, conflicts=None, posted=None, errors=None):
+    program = application.round.program
+    total_points = program.criteria.total_points
+    result = scoring.totals(rows, total_points)
+    stored = scoring.snapshot(card, rows)
+    shown = dict(stored)
+    if posted:
+        shown.update({k: v for k, v in posted.items() if k in stored})
+    boxes = {}
+    for name, value in (conflicts or {}).items():
+        mine = (posted or {}).get(name, "")
+        pct = name.startswith("p-")
+        boxes[name] = {"stored": value, "shown": f"{value} %" if pct and value != "" else (value or "—"),
+                       "mine": f"{mine} %" if pct and mine != "" else (mine or "—")}
+    categories, current = [], None
+    for row in rows:
+        category = row.item.category
+        if current is None or current["category"].pk != category.pk:
+            current = {"category": category, "rows": [],
+                       "total": _fmt(result["categories"].get(category.pk))}
+            categories.append(current)
+        percent_text = shown.get(f"p-{row.item_id}", "")
+        percent = int(percent_text) if str(percent_text).isdigit() else None
+        current["rows"].append({
+            "row": row, "item": row.item, "np": f"p-{row.item_id}", "ns": f"s-{row.item_id}",
+            "no": f"o-{row.item_id}", "percent": "" if percent is None else str(percent),
+            "strengths": shown.get(f"s-{row.item_id}", ""), "opportunities": shown.get(f"o-{row.item_id}", ""),
+            "points": _fmt(scoring.points(percent, row.item.points)),
+            "band": scoring.band_of(percent, row.item.item_type),
+            "is_result": row.item.item_type == ItemType.RESULT,
+            "conflict_p": boxes.get(f"p-{row.item_id}"), "conflict_s": boxes.get(f"s-{row.item_id}"),
+            "conflict_o": boxes.get(f"o-{row.item_id}"),
+            "error": (errors or {}).get(f"p-{row.item_id}"),
+        })
+    leader = scoring.is_group_leader(request.user, application, card.stage)
+    group_cards = []
+    if leader:
+        group_cards = list(Scorecard.objects.filter(application=application, stage=card.stage)
+                           .select_related("expert").order_by("expert__name"))
+    panels = [render_to_string(template, context, request=request)
+              for template, context in detail_panels(application, request.user)]
+    expert = card.expert if card.expert_id else None
+    return {
+        "application": application, "card": card, "categories": categories, "total": _fmt(result["overall"]),
+        "total_points": total_points, "locked": card.status == Scorecard.Status.SUBMITTED,
+        "overall_comment": shown.get("overall_comment", ""),
+        "overall_conflict": boxes.get("overall_comment"),
+        "percentages": scoring.PERCENTAGES, "bands_json": json.dumps(scoring.bands_for_page(), ensure_ascii=False),
+        "leader": leader, "group_cards": group_cards, "panels": panels,
+        "watermark": watermark_text(expert.name if expert else request.user.get_username(), timezone.localtime()),
+        "watermark_cells": range(12),
+    }
+
+
+@login_required
+def scorecard_page(request, pk):
+    expert, application, card = _scorecard_or_404(request, pk)
+    rows = scoring.item_scores(card)
+    if request.method == "POST":
+        items, comment = form_items(request.POST, rows)
+        action = request.POST.get("action", "save")
+        try:
+            card = scoring.scorecard_save(scorecard_id=card.pk, expert=expert, version=request.POST.get("version"),
+                                          items=items, overall_comment=comment)
+            if action == "submit":
+                card = scoring.scorecard_submit(scorecard_id=card.pk, expert=expert, version=card.version)
+        except ScoringError as exc:
+            card = Scorecard.objects.get(pk=card.pk)
+            card.application = application
+            rows = scoring.item_scores(card)
+            conflicts = {}
+            if exc.code == "stale" and exc.current:
+                stored = exc.current["values"]
+                conflicts = {name: stored[name] for name in stored
+                             if name in request.POST and str(request.POST.get(name)).replace("\r\n", "\n")
+                             != str(stored[name])}
+            messages.error(request, exc.message)
+            posted = {k: request.POST.get(k) for k in request.POST} if exc.code in ("stale", "invalid",
+                                                                                  "incomplete") else None
+            context = _page_context(request, application, card, rows, conflicts=conflicts, posted=posted,
+                                    errors=exc.fields)
+            return render(request, "review/scoring/scorecard.html", context,
+                          status=409 if exc.code in ("stale", "locked") else 400)
+        messages.success(request, _("The scorecard is submitted and locked.") if action == "submit"
+                         else _("The scorecard is saved."))
+        return redirect("review-scorecard", pk=application.pk)
+    return render(request, "review/scoring/scorecard.html", _page_context(request, application, card, rows))
+
+
+@login_required
+@require_POST
+def scorecard_autosave(request, pk):
+    expert, application, card = _scorecard_or_404(request, pk)
+    rows = scoring.item_scores(card)
+    items, comment = form_items(request.POST, rows)
+    try:
+        card = scoring.scorecard_save(scorecard_id=card.pk, expert=expert, version=request.POST.get("version"),
+                                      items=items, overall_comment=comment)
+    except ScoringError as exc:
+        body = {"ok": False, "code": exc.code, "message": exc.message, "fields": exc.fields}
+        if exc.code == "stale" and exc.current:
+            body.update({"stored": exc.current["values"], "version": exc.current["version"]})
+            return JsonResponse(body, status=409)
+        return JsonResponse(body, status=409 if exc.code == "locked" else 400)
+    rows = scoring.item_scores(card)
+    result = scoring.totals(rows, application.round.program.criteria.total_points)
+    return JsonResponse({
+        "ok": True, "version": card.version,
+        "saved_at": formats.date_format(timezone.localtime(card.updated_at), "TIME_FORMAT"),
+        "totals": {"overall": _fmt(result["overall"]),
+                   "categories": {str(k): _fmt(v) for k, v in result["categories"].items()}},
+    })
+
+
+@login_required
+@require_POST
+def scorecard_reopen(request, pk):
+    """The group leader reopens a submitted scorecard of their group's application (404 for anyone else)."""
+    card = Scorecard.objects.select_related("application").filter(pk=pk).first()
+    if card is None or not access.can_review(request.user, card.application) \
+            or not scoring.is_group_leader(request.user, card.application, card.stage):
+        raise Http404
+    try:
+        scoring.scorecard_reopen(scorecard_id=card.pk, actor=request.user, reason=request.POST.get("reason", ""))
+    except ScoringError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The scorecard is reopened; the expert can change and submit it again."))
+    return redirect("review-scorecard", pk=card.application_id)

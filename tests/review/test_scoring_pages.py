@@ -1,0 +1,156 @@
+"""The scoring pages: who reaches them (matrix), what the page shows, autosave with a version
+check, the locked view, the leader's reopening and a constant number of queries."""
+
+import pytest
+from django.urls import reverse
+
+from award_portal.audit import AuditEvent
+from review import scoring
+from review.models import GroupMember, Scorecard
+from tests.review import matrix
+
+pytestmark = pytest.mark.django_db
+
+
+def submitted_card(o):
+    """A submitted scorecard of expert_a on app_a, with expert_a made the leader of group A."""
+    GroupMember.objects.filter(group=o.group_a).update(is_leader=False)
+    GroupMember.objects.filter(group=o.group_a, expert=o.expert_a).update(is_leader=True)
+    card = scoring.scorecard_for(o.expert_a, o.app_a)
+    if card.status != Scorecard.Status.SUBMITTED:
+        card = scoring.scorecard_save(scorecard_id=card.pk, expert=o.expert_a, version=card.version,
+                                      items={r.item_id: {"percent": 50} for r in scoring.item_scores(card)})
+        card = scoring.scorecard_submit(scorecard_id=card.pk, expert=o.expert_a, version=card.version)
+    return card.pk
+
+
+MATRIX = {
+    "review-scorecard": ("get", lambda o: [o.app_a.pk], {"expert_a"}),
+    "review-scorecard-autosave": ("post", lambda o: [o.app_a.pk], {"expert_a"}),
+    "review-scorecard-reopen": ("post", lambda o: [submitted_card(o)], {"expert_a"}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_matrix(client, review_objects, name):
+    matrix.check(client, review_objects, name, MATRIX[name])
+
+
+def login(client, user):
+    client.logout()
+    client.force_login(user)
+    return client
+
+
+def test_the_page_shows_every_item_with_bands_and_links(client, review_objects):
+    o = review_objects
+    response = login(client, o.users["expert_a"]).get(reverse("review-scorecard", args=[o.app_a.pk]))
+    assert response.status_code == 200
+    card = Scorecard.objects.get(application=o.app_a, expert=o.expert_a)
+    html = response.content.decode()
+    for row in scoring.item_scores(card):
+        assert f'name="p-{row.item_id}"' in html and f'name="s-{row.item_id}"' in html
+    assert reverse("review-application-read", args=[o.app_a.pk]) in html
+    assert reverse("review-scorecard-autosave", args=[o.app_a.pk]) in html
+    assert "data-bands=" in html and "data-confirm=" in html and "<script>" not in html
+    assert "js/scorecard.js" in html
+
+
+def test_the_page_runs_a_constant_number_of_queries(client, review_objects, django_assert_max_num_queries):
+    o = review_objects
+    login(client, o.users["expert_a"])
+    url = reverse("review-scorecard", args=[o.app_a.pk])
+    client.get(url)  # creates the scorecard
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as full:
+        client.get(url)
+    # Half the items removed: the same number of queries.
+    card = Scorecard.objects.get(application=o.app_a, expert=o.expert_a)
+    ids = list(card.item_scores.values_list("pk", flat=True))
+    card.item_scores.filter(pk__in=ids[: len(ids) // 2]).delete()
+    with django_assert_max_num_queries(len(full.captured_queries)):
+        with CaptureQueriesContext(connection) as half:
+            client.get(url)
+    assert len(half.captured_queries) == len(full.captured_queries)
+    assert len(full.captured_queries) < 40
+
+
+def post_autosave(client, o, data):
+    return client.post(reverse("review-scorecard-autosave", args=[o.app_a.pk]), data)
+
+
+def test_autosave_saves_and_refuses_a_stale_version_with_both_values(client, review_objects):
+    o = review_objects
+    login(client, o.users["expert_a"])
+    card = scoring.scorecard_for(o.expert_a, o.app_a)
+    item = scoring.item_scores(card)[0].item_id
+    response = post_autosave(client, o, {"version": card.version, f"p-{item}": "45", f"s-{item}": "Clear approach"})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["ok"] and body["version"] == card.version + 1
+    assert body["totals"]["overall"] != "0"
+    stale = post_autosave(client, o, {"version": card.version, f"p-{item}": "80", f"s-{item}": "Other tab"})
+    assert stale.status_code == 409
+    body = stale.json()
+    assert body["code"] == "stale" and body["stored"][f"p-{item}"] == "45"
+    assert body["stored"][f"s-{item}"] == "Clear approach" and body["version"] == card.version + 1
+    assert card.item_scores.get(item_id=item).percent == 45
+    bad = post_autosave(client, o, {"version": card.version + 1, f"p-{item}": "42"})
+    assert bad.status_code == 400 and bad.json()["code"] == "invalid"
+
+
+def test_a_stale_page_save_shows_the_conflict_and_keeps_the_users_text(client, review_objects):
+    o = review_objects
+    login(client, o.users["expert_a"])
+    card = scoring.scorecard_for(o.expert_a, o.app_a)
+    item = scoring.item_scores(card)[0].item_id
+    scoring.scorecard_save(scorecard_id=card.pk, expert=o.expert_a, version=card.version,
+                           items={item: {"strengths": "Saved elsewhere"}})
+    response = client.post(reverse("review-scorecard", args=[o.app_a.pk]),
+                           {"version": card.version, f"s-{item}": "Typed here", "action": "save"})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Typed here" in html and "Saved elsewhere" in html and 'class="draft-conflict"' in html
+
+
+def test_a_locked_scorecard_refuses_page_and_autosave_writes_and_shows_read_only(client, review_objects):
+    o = review_objects
+    card_id = submitted_card(o)
+    card = Scorecard.objects.get(pk=card_id)
+    item = scoring.item_scores(card)[0].item_id
+    login(client, o.users["expert_a"])
+    response = post_autosave(client, o, {"version": card.version, f"p-{item}": "100"})
+    assert response.status_code == 409 and response.json()["code"] == "locked"
+    response = client.post(reverse("review-scorecard", args=[o.app_a.pk]),
+                           {"version": card.version, f"p-{item}": "100", "action": "save"})
+    assert response.status_code == 409
+    assert card.item_scores.get(item_id=item).percent == 50
+    page = client.get(reverse("review-scorecard", args=[o.app_a.pk])).content.decode()
+    assert "disabled" in page and "readonly" in page and 'value="submit"' not in page
+
+
+def test_the_page_submits_and_the_leader_reopens_with_a_reason(client, review_objects):
+    o = review_objects
+    login(client, o.users["expert_a"])
+    card = scoring.scorecard_for(o.expert_a, o.app_a)
+    data = {"version": card.version, "action": "submit", "overall_comment": "Good"}
+    data.update({f"p-{r.item_id}": "65" for r in scoring.item_scores(card)})
+    response = client.post(reverse("review-scorecard", args=[o.app_a.pk]), data)
+    assert response.status_code == 302
+    card.refresh_from_db()
+    assert card.status == Scorecard.Status.SUBMITTED
+    submitted_card(o)  # makes expert_a the leader
+    page = client.get(reverse("review-scorecard", args=[o.app_a.pk])).content.decode()
+    assert reverse("review-scorecard-reopen", args=[card.pk]) in page
+    client.post(reverse("review-scorecard-reopen", args=[card.pk]), {"reason": ""})
+    card.refresh_from_db()
+    assert card.status == Scorecard.Status.SUBMITTED
+    client.post(reverse("review-scorecard-reopen", args=[card.pk]), {"reason": "Re-check 4.7"})
+    card.refresh_from_db()
+    assert card.status == Scorecard.Status.DRAFT
+    assert AuditEvent.objects.filter(action="review.scorecard_reopened").count() == 1
+    # Another group's expert cannot reopen it (404).
+    login(client, o.users["expert_b"])
+    assert client.post(reverse("review-scorecard-reopen", args=[card.pk]), {"reason": "x"}).status_code == 404
