@@ -27,6 +27,13 @@ class ReviewSettings(models.Model):
     partner_regions = models.CharField(_("partner regions (province codes, comma separated)"), max_length=64,
                                        blank=True)
 
+    class RankBy(models.TextChoices):
+        RAW = "raw", _("Raw scores")
+        CALIBRATED = "calibrated", _("Calibrated scores")
+
+    #: Which expert score ranks the applications (`aggregation.py`: both are always shown).
+    rank_by = models.CharField(_("rank by"), max_length=16, choices=RankBy.choices, default=RankBy.RAW)
+
     class Meta:
         verbose_name = _("review settings")
         verbose_name_plural = _("review settings")

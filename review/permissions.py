@@ -35,3 +35,19 @@ def expert_profile(user) -> Expert | None:
 def is_pool_expert(user) -> bool:
     profile = expert_profile(user)
     return profile is not None and profile.status == Expert.Status.ACTIVE
+
+
+def can_read_ranking(user) -> bool:
+    """A stage's ranking and per-application aggregates: the office, supervisors, the guidance
+    group and the award committee (read only)."""
+    return can_read_everything(user) or has_role(user, Role.GUIDANCE, Role.COMMITTEE)
+
+
+def can_read_statistics(user) -> bool:
+    """Inter-rater statistics and expert leniency: the office, supervisors, the guidance group."""
+    return can_read_everything(user) or has_role(user, Role.GUIDANCE)
+
+
+def can_see_expert_names(user) -> bool:
+    """Which expert gave which score: the office and the guidance group only."""
+    return is_office(user) or has_role(user, Role.GUIDANCE)

@@ -6,7 +6,7 @@ from django.urls import get_resolver
 
 from tests.award_portal.test_permission_matrix import url_names
 
-MODULES = ["tests.review.test_office_pages", "tests.review.test_expert_pages", "tests.review.test_api",
+MODULES = ["tests.review.test_office_pages", "tests.review.test_expert_pages", "tests.review.test_api", "tests.review.test_ranking_pages",
            "tests.review.test_scoring_pages"]
 
 
