@@ -413,3 +413,122 @@ class GroupList(generics.ListAPIView):
                 .prefetch_related("members__expert", "assignments__application__organization")
                 .order_by("number"))
 
+
+
+# --- Scorecards -----------------------------------------------------------------------------
+
+
+class ScorecardItemInput(serializers.Serializer):
+    percent = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=100)
+    strengths = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=5000)
+    opportunities = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, max_length=5000)
+
+
+class ScorecardInput(serializers.Serializer):
+    version = serializers.IntegerField()
+    items = serializers.DictField(child=ScorecardItemInput(), required=False)
+    overall_comment = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False,
+                                            max_length=10000)
+
+
+class ScorecardSubmitInput(serializers.Serializer):
+    version = serializers.IntegerField()
+
+
+def _scorecard_body(card) -> dict:
+    from . import scoring
+
+    rows = scoring.item_scores(card)
+    result = scoring.totals(rows, card.application.round.program.criteria.total_points)
+    return {
+        "id": card.pk, "application": card.application_id, "stage": card.stage, "status": card.status,
+        "version": card.version, "overall_comment": card.overall_comment, "submitted_at": card.submitted_at,
+        "total": str(result["overall"]),
+        "categories": [{"id": k, "points": str(v)} for k, v in result["categories"].items()],
+        "items": [{"item": row.item_id, "number": row.item.number, "name": row.item.name,
+                   "item_type": row.item.item_type, "max_points": row.item.points, "percent": row.percent,
+                   "points": None if row.percent is None else str(scoring.points(row.percent, row.item.points)),
+                   "strengths": row.strengths, "opportunities": row.opportunities} for row in rows],
+    }
+
+
+def _scoring_error(exc) -> Response:
+    if exc.code == "stale":
+        return Response({"detail": exc.message, "code": "stale", "current": exc.current}, status=status.HTTP_409_CONFLICT)
+    if exc.code in ("locked", "stage"):
+        return error(exc.message, exc.code, status.HTTP_409_CONFLICT)
+    if exc.code in ("forbidden", "not_found"):
+        raise NotFound(_("No such application among those of your groups."))
+    return Response({"detail": exc.message, "code": exc.code, "fields": exc.fields},
+                    status=status.HTTP_400_BAD_REQUEST)
+
+
+class ScorecardMixin:
+    permission_classes = [HasExpertProfile]
+    parser_classes = PARSERS
+
+    def scorecard(self, request, pk):
+        from . import scoring
+
+        application = access.reviewable_applications(request.user).filter(pk=pk).first() \
+            if str(pk).isdigit() else None
+        if application is None:
+            raise NotFound(_("No such application among those of your groups."))
+        expert = expert_of(request.user)
+        try:
+            card = scoring.scorecard_for(expert, application)
+        except scoring.ScoringError as exc:
+            return expert, None, _scoring_error(exc)
+        card.application = application
+        return expert, card, None
+
+
+class ScorecardDetail(ScorecardMixin, generics.GenericAPIView):
+    """The signed-in expert's scorecard of an assigned application in the current stage (created
+    on first read). PUT names the version it was read at: a stale one answers 409 with the stored
+    values; a submitted scorecard answers 409 "locked". 404 for an application outside their groups."""
+
+    serializer_class = ScorecardInput
+
+    @extend_schema(responses={200: dict})
+    def get(self, request, pk):
+        expert, card, refused = self.scorecard(request, pk)
+        return refused or Response(_scorecard_body(card))
+
+    @extend_schema(request=ScorecardInput, responses={200: dict, 409: dict})
+    def put(self, request, pk):
+        from . import scoring
+
+        expert, card, refused = self.scorecard(request, pk)
+        if refused:
+            return refused
+        data = ScorecardInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            card = scoring.scorecard_save(scorecard_id=card.pk, expert=expert, version=data.validated_data["version"],
+                                          items=data.validated_data.get("items") or {},
+                                          overall_comment=data.validated_data.get("overall_comment"))
+        except scoring.ScoringError as exc:
+            return _scoring_error(exc)
+        return Response(_scorecard_body(card))
+
+
+class ScorecardSubmit(ScorecardMixin, generics.GenericAPIView):
+    """Submit (lock) the scorecard: every item scored, the version the stored one."""
+
+    serializer_class = ScorecardSubmitInput
+
+    @extend_schema(request=ScorecardSubmitInput, responses={200: dict, 409: dict})
+    def post(self, request, pk):
+        from . import scoring
+
+        expert, card, refused = self.scorecard(request, pk)
+        if refused:
+            return refused
+        data = ScorecardSubmitInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            card = scoring.scorecard_submit(scorecard_id=card.pk, expert=expert, version=data.validated_data["version"])
+        except scoring.ScoringError as exc:
+            return _scoring_error(exc)
+        return Response(_scorecard_body(card))

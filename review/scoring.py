@@ -363,8 +363,17 @@ FROZEN_MESSAGE = gettext_lazy("These criteria are frozen: experts have begun sco
                               "Create a new criteria version instead.")
 
 
+def _unchanged(instance) -> bool:
+    """A save that writes exactly the stored values (an idempotent loader re-saving the criteria)."""
+    if instance.pk is None:
+        return False
+    fields = [f.attname for f in instance._meta.concrete_fields]
+    stored = type(instance).objects.filter(pk=instance.pk).values(*fields).first()
+    return stored is not None and all(stored[name] == getattr(instance, name) for name in fields)
+
+
 def _refuse_save(sender, instance, raw=False, **kwargs):
-    if raw:
+    if raw or _unchanged(instance):
         return
     if any(criteria_frozen(v) for v in _version_ids(instance)):
         raise ValidationError(FROZEN_MESSAGE, code="criteria_frozen")

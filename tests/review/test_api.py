@@ -20,6 +20,8 @@ MATRIX = {
     "api-review-my-assignments": ("get", None, OWN_PROFILE),
     "api-review-my-assignment": ("get", lambda o: [o.app_a.pk], {"expert_a"}),
     "api-review-conflict-declare": ("post", lambda o: [o.app_a.pk], {"expert_a"}),
+    "api-review-scorecard": ("get", lambda o: [o.app_a.pk], {"expert_a"}),
+    "api-review-scorecard-submit": ("post", lambda o: [o.app_a.pk], {"expert_a"}),
     "api-review-draw-list": ("get", lambda o: [o.round.pk], POOL_READERS),
     "api-review-draw-detail": ("get", lambda o: [o.draw.pk], POOL_READERS),
     "api-review-draw-replay": ("get", lambda o: [o.draw.pk], {Role.OFFICE, Role.SUPERVISOR}),

@@ -164,8 +164,11 @@ def test_the_criteria_are_frozen_once_a_scorecard_exists(review_objects):
     with pytest.raises(ValidationError):
         item.save()
     category = item.category
+    category.save()  # re-saving the stored values (an idempotent loader) is allowed
+    category.name_en = "Changed"
     with pytest.raises(ValidationError):
         category.save()
+    criteria.total_points = 900
     with pytest.raises(ValidationError):
         criteria.save()
     with pytest.raises(ValidationError):

@@ -154,3 +154,40 @@ def test_the_page_submits_and_the_leader_reopens_with_a_reason(client, review_ob
     # Another group's expert cannot reopen it (404).
     login(client, o.users["expert_b"])
     assert client.post(reverse("review-scorecard-reopen", args=[card.pk]), {"reason": "x"}).status_code == 404
+
+
+# --- API ------------------------------------------------------------------------------------
+
+
+def test_the_api_reads_saves_with_a_version_check_submits_and_refuses_a_locked_scorecard(client, review_objects):
+    o = review_objects
+    login(client, o.users["expert_a"])
+    url = reverse("api-review-scorecard", args=[o.app_a.pk])
+    body = client.get(url).json()
+    assert body["status"] == "draft" and body["items"] and body["total"] == "0.00"
+    version, first = body["version"], body["items"][0]
+    saved = client.put(url, {"version": version, "items": {str(first["item"]): {"percent": 100, "strengths": "A"}}},
+                       content_type="application/json")
+    assert saved.status_code == 200, saved.content
+    assert saved.json()["items"][0]["points"] == f"{first['max_points']}.00"
+    stale = client.put(url, {"version": version, "items": {str(first["item"]): {"percent": 10}}},
+                       content_type="application/json")
+    assert stale.status_code == 409 and stale.json()["code"] == "stale"
+    assert stale.json()["current"]["values"][f"p-{first['item']}"] == "100"
+    bad = client.put(url, {"version": version + 1, "items": {str(first["item"]): {"percent": 33}}},
+                     content_type="application/json")
+    assert bad.status_code == 400
+    items = {str(i["item"]): {"percent": 50} for i in body["items"]}
+    current = client.put(url, {"version": version + 1, "items": items}, content_type="application/json").json()
+    submit = reverse("api-review-scorecard-submit", args=[o.app_a.pk])
+    assert client.post(submit, {"version": version}, content_type="application/json").status_code == 409
+    done = client.post(submit, {"version": current["version"]}, content_type="application/json")
+    assert done.status_code == 200 and done.json()["status"] == "submitted"
+    locked = client.put(url, {"version": done.json()["version"], "items": {str(first["item"]): {"percent": 5}}},
+                        content_type="application/json")
+    assert locked.status_code == 409 and locked.json()["code"] == "locked"
+    # Another group's expert: 404 for the scorecard and its submission.
+    login(client, o.users["expert_b"])
+    assert client.get(url).status_code == 404
+    assert client.put(url, {"version": 1}, content_type="application/json").status_code == 404
+    assert client.post(submit, {"version": 1}, content_type="application/json").status_code == 404
