@@ -6,7 +6,7 @@ import pytest
 from award_portal.demo import DEMO_PASSWORD
 from review import scoring
 from review.models import Scorecard
-from tests.review.conftest import review_objects  # noqa: F401  (the fixture)
+from tests.review.conftest import review_objects  # noqa: F401, F811  (the fixture)
 
 from .conftest import CHROMIUM
 from .test_application_browser import login
@@ -17,7 +17,7 @@ pytestmark = [
 ]
 
 
-def test_an_expert_scores_three_items_reloads_finds_them_submits_and_is_locked(new_page, review_objects):
+def test_an_expert_scores_three_items_reloads_finds_them_submits_and_is_locked(new_page, review_objects):  # noqa: F811
     o = review_objects
     page = new_page()
     login(page, o.users["expert_a"].username, DEMO_PASSWORD)
