@@ -155,6 +155,7 @@ def load():
         return  # loaded before
     _conflicts(pool, rnd, office)
     _draw_and_groups(rnd, pool, office, supervisor)
+    _scores(rnd, pool)
 
 
 def _settings():
@@ -373,3 +374,66 @@ def _date_review(rnd, draw, replacement, groups):
     ReviewerCommitment.objects.filter(round=rnd).update(signed_at=_at(formed + datetime.timedelta(days=1), 8, 40))
     # Pins what `make run` shows: the expert's applications are those of the groups just formed.
     assert Application.objects.filter(review_assignments__group__in=groups).exists()
+
+
+# --- Scores ---------------------------------------------------------------------------------------
+
+#: Each Langfang applicant's underlying level (percentage), in the order of LANGFANG_APPLICANTS.
+APPLICANT_LEVELS = [62, 55, 48, 66, 40, 58]
+LENIENT = 15  # percentage points the lenient expert adds to every item
+
+
+def _scores(rnd, pool):
+    """Every member of the material-review groups but the demo expert (who scores in the browser)
+    scores and submits through the scoring services, so the office sees a ranking and the
+    guidance group statistics. The first non-leader of the first group is lenient (+15 points on
+    every item); one item of one application is far apart and its group's leader records a
+    consensus score."""
+    from applications.models import Item
+
+    from . import aggregation, scoring
+    from .models import GroupMember, Scorecard
+
+    if Scorecard.objects.filter(application__round=rnd).exists():
+        return
+    demo = pool["chen"]
+    rng = random.Random(19580)
+    items = list(Item.objects.filter(category__version_id=rnd.program.criteria_id).order_by("pk"))
+    names = [n for n, *_rest in LANGFANG_APPLICANTS]
+    groups = list(ExpertGroup.objects.filter(round=rnd, stage=Stage.MATERIAL).order_by("number"))
+    lenient = None
+    disputed = None
+    for group in groups:
+        members = list(GroupMember.objects.filter(group=group).select_related("expert").order_by("expert_id"))
+        if lenient is None:
+            lenient = next((m.expert_id for m in members if not m.is_leader and m.expert_id != demo.pk), None)
+        links = list(group.assignments.select_related("application__organization", "application__round__program"))
+        for link in links:
+            app = link.application
+            level = APPLICANT_LEVELS[names.index(app.organization.name)] if app.organization.name in names else 50
+            for member in members:
+                if member.expert_id == demo.pk:
+                    continue
+                bias = LENIENT if member.expert_id == lenient else rng.choice([-5, 0, 0, 5])
+                values = {}
+                for item in items:
+                    p = level + bias + rng.choice([-10, -5, 0, 0, 5, 10])
+                    values[item.pk] = {"percent": max(0, min(100, 5 * round(p / 5)))}
+                if disputed is None and not member.is_leader:
+                    disputed = (app, items[0], member.expert)
+                if disputed is not None and disputed[0].pk == app.pk and member.expert_id == disputed[2].pk:
+                    values[items[0].pk]["percent"] = max(0, min(100, 5 * round((level + 35) / 5)))
+                card = scoring.scorecard_for(member.expert, app, Stage.MATERIAL)
+                card = scoring.scorecard_save(scorecard_id=card.pk, expert=member.expert, version=card.version,
+                                              items=values)
+                scoring.scorecard_submit(scorecard_id=card.pk, expert=member.expert, version=card.version)
+    if disputed is not None:
+        app, item, _expert = disputed
+        leader = GroupMember.objects.filter(is_leader=True, group__stage=Stage.MATERIAL,
+                                            group__assignments__application=app).select_related("expert__user").first()
+        if leader is not None and leader.expert_id != demo.pk and leader.expert.user is not None:
+            level = APPLICANT_LEVELS[names.index(app.organization.name)] if app.organization.name in names else 50
+            aggregation.consensus_record(
+                application_id=app.pk, stage=Stage.MATERIAL, item_id=item.pk, percent=5 * round(level / 5),
+                reason="组内复议：对照现场证据，领导作用的方法已系统展开，但高层绩效评审尚未覆盖全部子公司，统一按此分值。",
+                actor=leader.expert.user)

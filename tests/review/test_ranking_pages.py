@@ -145,3 +145,22 @@ def test_queries_do_not_grow_with_the_applications(client, review_objects):
     assert Scorecard.objects.filter(status=Scorecard.Status.SUBMITTED).count() > 6
     assert counts[0][1] == counts[2][1], counts
     assert counts[1][1] == counts[3][1], counts
+
+
+def test_the_demo_round_has_a_ranking_and_statistics_with_a_lenient_expert(client, capsys):
+    from django.core.management import call_command
+
+    from award_portal.models import User
+    from review.models import ExpertGroup
+
+    call_command("load_demo")
+    capsys.readouterr()
+    group = ExpertGroup.objects.filter(stage="material", round__program__code="langfang").first()
+    rnd = group.round
+    _login(client, User.objects.get(username="office"))
+    response = client.get(reverse("review-ranking", args=[rnd.pk, "material"]))
+    assert len(response.context["rows"]) >= 4
+    response = client.get(reverse("review-statistics", args=[rnd.pk, "material"]))
+    experts = response.context["experts"]
+    assert experts[0]["effect"] > 5  # the lenient expert stands out
+    assert ConsensusScore.objects.filter(application__round=rnd).exists()
