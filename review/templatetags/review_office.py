@@ -1,5 +1,6 @@
-"""`{% review_round_links round %}`: the round dashboard's links to its draws and groups, for
-those who may read the pool (the applications app knows nothing of the review app)."""
+"""`{% review_round_links round %}`: the round dashboard's links to its draws, groups, rankings
+and score statistics, each for those who may read it (the applications app knows nothing of the
+review app)."""
 
 from django import template
 
@@ -12,4 +13,7 @@ register = template.Library()
 def review_round_links(context, rnd):
     request = context.get("request")
     user = getattr(request, "user", None)
-    return {"round": rnd, "show": user is not None and permissions.can_read_pool(user)}
+    signed_in = user is not None
+    return {"round": rnd, "show": signed_in and permissions.can_read_pool(user),
+            "ranking": signed_in and permissions.can_read_ranking(user),
+            "statistics": signed_in and permissions.can_read_statistics(user)}
