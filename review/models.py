@@ -408,3 +408,98 @@ class ConsensusScore(models.Model):
         constraints = [models.UniqueConstraint(fields=["application", "stage", "item"], name="consensus_unique")]
         verbose_name = _("consensus score")
         verbose_name_plural = _("consensus scores")
+
+
+class ReviewReport(models.Model):
+    """A group's material-review or site-review report on one application (Beijing 2020 draft
+    art. 18–19), written by the group leader from the members' scorecards."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        FINAL = "final", _("Final")
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="review_reports")
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
+    group = models.ForeignKey(ExpertGroup, on_delete=models.PROTECT, related_name="reports")
+    summary = models.TextField(_("summary"), blank=True)
+    strengths = models.TextField(_("main strengths"), blank=True)
+    opportunities = models.TextField(_("main opportunities for improvement"), blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(default=1)
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    finalised_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["application", "stage"], name="review_report_unique")]
+        verbose_name = _("review report")
+        verbose_name_plural = _("review reports")
+
+
+class SiteVisit(models.Model):
+    """A scheduled site visit: the date, the team (a site-review expert group) and the agenda."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        DONE = "done", _("Held")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="site_visits")
+    group = models.ForeignKey(ExpertGroup, on_delete=models.PROTECT, related_name="site_visits")
+    visit_on = models.DateField(_("date of the visit"))
+    ends_on = models.DateField(_("last day"), null=True, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    agenda = models.TextField(_("agenda"), blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PLANNED)
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["visit_on"]
+        verbose_name = _("site visit")
+        verbose_name_plural = _("site visits")
+
+
+class GuidanceOpinion(models.Model):
+    """The expert technical guidance group's opinion on a stage of a round, a group's work or one
+    application (Beijing 2020 draft art. 11: it examines the groups' reports and gives opinions)."""
+
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="guidance_opinions")
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
+    group = models.ForeignKey(ExpertGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    text = models.TextField(_("opinion"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("guidance group opinion")
+        verbose_name_plural = _("guidance group opinions")
+
+
+class FeedbackLetter(models.Model):
+    """The feedback letter to an organisation not advanced or not shortlisted: composed from the
+    experts' strengths and opportunities without their names, edited by the office, then released
+    (Langfang: feedback valued "more than gold"; Beijing 2020 draft art. 18, 20)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft, with the office")
+        RELEASED = "released", _("Released to the applicant")
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="feedback_letters")
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
+    language = models.CharField(_("language"), max_length=8, default="zh-hans")
+    body = models.TextField(_("text of the letter"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(default=1)
+    composed_at = models.DateTimeField(auto_now_add=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["application", "stage"], name="feedback_letter_unique")]
+        verbose_name = _("feedback letter")
+        verbose_name_plural = _("feedback letters")
