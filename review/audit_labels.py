@@ -33,4 +33,9 @@ ACTION_LABELS = {
     "review.scorecard_saved": _("Saved a scorecard"),
     "review.scorecard_submitted": _("Submitted a scorecard"),
     "review.scorecard_reopened": _("Reopened a submitted scorecard"),
+    "review.site_visit_planned": _("Scheduled a site visit"),
+    "review.site_visit_rescheduled": _("Rescheduled a site visit"),
+    "review.site_visit_marked": _("Marked a site visit held or cancelled"),
+    "review.report_saved": _("Saved a review report"),
+    "review.report_finalised": _("Finalised a review report"),
 }

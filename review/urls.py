@@ -4,6 +4,7 @@ pool, draws and groups. Every name starts with "review-" (tests/review has the p
 from .urls_expert import urlpatterns as expert_patterns
 from .urls_office import urlpatterns as office_patterns
 from .urls_ranking import urlpatterns as ranking_patterns
+from .urls_reports import urlpatterns as report_patterns
 from .urls_scoring import urlpatterns as scoring_patterns
 
-urlpatterns = expert_patterns + office_patterns + scoring_patterns + ranking_patterns
+urlpatterns = expert_patterns + office_patterns + scoring_patterns + ranking_patterns + report_patterns
