@@ -14,6 +14,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -68,6 +69,13 @@ def _fmt(value) -> str:
     return text or "0"
 
 
+def _percent_options(selected: str):
+    """The percentage <option>s of one item (integers only, nothing to escape): built here rather
+    than by a template loop of ~20 options × every item, the largest part of the page's rendering."""
+    return mark_safe("".join(f'<option value="{p}"{" selected" if str(p) == selected else ""}>{p} %</option>'
+                             for p in scoring.PERCENTAGES))
+
+
 def _page_context(request, application, card, rows, *, conflicts=None, posted=None, errors=None):
     program = application.round.program
     total_points = program.criteria.total_points
@@ -94,6 +102,7 @@ def _page_context(request, application, card, rows, *, conflicts=None, posted=No
         current["rows"].append({
             "row": row, "item": row.item, "np": f"p-{row.item_id}", "ns": f"s-{row.item_id}",
             "no": f"o-{row.item_id}", "percent": "" if percent is None else str(percent),
+            "percent_options": _percent_options("" if percent is None else str(percent)),
             "strengths": shown.get(f"s-{row.item_id}", ""), "opportunities": shown.get(f"o-{row.item_id}", ""),
             "points": _fmt(scoring.points(percent, row.item.points)),
             "band": scoring.band_of(percent, row.item.item_type),
