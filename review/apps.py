@@ -47,3 +47,10 @@ class ReviewConfig(AppConfig):
 
         register_action_labels(ACTION_LABELS)
         register_provider(review_measures)
+
+        # Feedback letters on the application page (views_selection): released ones for its members, all for the office.
+        from applications.selectors import DETAIL_PANELS
+
+        from .views_selection import feedback_panel
+
+        DETAIL_PANELS.append(feedback_panel)

@@ -38,4 +38,9 @@ ACTION_LABELS = {
     "review.site_visit_marked": _("Marked a site visit held or cancelled"),
     "review.report_saved": _("Saved a review report"),
     "review.report_finalised": _("Finalised a review report"),
+    "review.feedback_composed": _("Composed a feedback letter"),
+    "review.feedback_edited": _("Edited a feedback letter"),
+    "review.feedback_released": _("Released a feedback letter to the applicant"),
+    "review.feedback_pdf_downloaded": _("Downloaded a feedback letter PDF"),
+    "review.guidance_opinion_recorded": _("Recorded a guidance group opinion"),
 }

@@ -6,5 +6,6 @@ from .urls_office import urlpatterns as office_patterns
 from .urls_ranking import urlpatterns as ranking_patterns
 from .urls_reports import urlpatterns as report_patterns
 from .urls_scoring import urlpatterns as scoring_patterns
+from .urls_selection import urlpatterns as selection_patterns
 
-urlpatterns = expert_patterns + office_patterns + scoring_patterns + ranking_patterns + report_patterns
+urlpatterns = expert_patterns + office_patterns + scoring_patterns + ranking_patterns + report_patterns + selection_patterns

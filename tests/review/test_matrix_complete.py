@@ -7,7 +7,8 @@ from django.urls import get_resolver
 from tests.award_portal.test_permission_matrix import url_names
 
 MODULES = ["tests.review.test_office_pages", "tests.review.test_expert_pages", "tests.review.test_api", "tests.review.test_ranking_pages",
-           "tests.review.test_scoring_pages", "tests.review.test_site_visits_reports"]
+           "tests.review.test_scoring_pages", "tests.review.test_site_visits_reports",
+           "tests.review.test_selection_feedback"]
 
 
 def test_every_review_url_is_in_a_matrix():
