@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -140,10 +141,11 @@ def test_empty_upload_is_refused_with_a_clear_message(client_rep, application):
 
 
 def test_empty_file_is_refused_by_the_service_too(application, rep):
-    with pytest.raises(drafts.ValidationError) as caught:
+    with translation.override("en"), pytest.raises(drafts.ValidationError) as caught:
         drafts.attachment_add(application_id=application.pk, actor=rep, upload=ContentFile(b"", name="empty.pdf"))
 
-    assert caught.value.messages == ["“empty.pdf” is empty."]
+    with translation.override("en"):
+        assert caught.value.messages == ["“empty.pdf” is empty."]
 
 
 def test_upload_without_a_file_asks_for_one(client_rep, application):

@@ -238,10 +238,10 @@ def test_invalid_email_is_refused(client_en, org, admin, django_capture_on_commi
 def test_an_organisation_without_code_gets_one_clear_error():
     org = Organization(credit_code="", name="无代码公司", registered_on="2012-05-18")
 
-    with pytest.raises(ValidationError) as caught, english_active():
-        org.full_clean()
-
-    assert caught.value.message_dict["credit_code"] == ["This field cannot be blank."]
+    with english_active():
+        with pytest.raises(ValidationError) as caught:
+            org.full_clean()
+        assert caught.value.message_dict["credit_code"] == ["This field cannot be blank."]
 
 
 # ------------------------------------------------------------------ password rules, expiry
