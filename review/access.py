@@ -14,7 +14,8 @@ pages, files and API endpoints ask them and answer 404 otherwise.
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import CharField, Exists, OuterRef, Q
+from django.db.models.functions import Cast
 from guardian.models import UserObjectPermission
 
 from applications.enums import RoundPhase
@@ -79,30 +80,26 @@ def sync_access(expert_ids=None, application_ids=None) -> None:
          for u, o in wanted - set(have)], batch_size=2000)
 
 
-def _granted_ids(user):
-    perm = _permission()
-    return (UserObjectPermission.objects.filter(user=user, permission=perm, content_type_id=perm.content_type_id)
-            .values_list("object_pk", flat=True))
-
-
 def reviewable_applications(user):
-    """The applications this user may read as a reviewer now (empty for anyone else)."""
+    """The applications this user may read as a reviewer now (empty for anyone else).
+
+    One query: the grant, the group of the current stage, the signature and the absence of a
+    conflict are all subqueries (the scoring page asks this on every request)."""
     if not getattr(user, "is_authenticated", False):
         return Application.objects.none()
-    expert = Expert.objects.filter(user=user, status=Expert.Status.ACTIVE).first()
-    if expert is None:
-        return Application.objects.none()
-    granted = [int(pk) for pk in _granted_ids(user) if str(pk).isdigit()]
-    member_of = GroupMember.objects.filter(expert=expert).values("group_id")
+    expert = Expert.objects.filter(user=user, status=Expert.Status.ACTIVE)
+    granted = UserObjectPermission.objects.filter(
+        user=user, permission__codename=PERM_CODENAME, permission__content_type__app_label="applications",
+        permission__content_type__model="application", object_pk=Cast(OuterRef("pk"), CharField()))
+    member_of = GroupMember.objects.filter(expert__in=expert).values("group_id")
     current = GroupApplication.objects.filter(
         application=OuterRef("pk"), group_id__in=member_of).filter(
         Q(stage=Stage.MATERIAL, application__round__phase=RoundPhase.MATERIAL_REVIEW)
         | Q(stage=Stage.SITE, application__round__phase=RoundPhase.SITE_REVIEW))
-    signed = ReviewerCommitment.objects.filter(expert=expert, round=OuterRef("round"))
-    conflicted = Conflict.objects.filter(expert=expert, organization=OuterRef("organization"),
+    signed = ReviewerCommitment.objects.filter(expert__in=expert, round=OuterRef("round"))
+    conflicted = Conflict.objects.filter(expert__in=expert, organization=OuterRef("organization"),
                                          dismissed_at__isnull=True)
-    return (Application.objects.filter(pk__in=granted)
-            .filter(Exists(current), Exists(signed), ~Exists(conflicted))
+    return (Application.objects.filter(Exists(granted), Exists(current), Exists(signed), ~Exists(conflicted))
             .select_related("round__program", "organization"))
 
 
