@@ -46,8 +46,11 @@ def visits(request, round_pk):
         action = request.POST.get("action")
         try:
             if action == "plan":
-                site_visits.visit_plan(application_id=_int(request.POST.get("application")),
-                                       group_id=_int(request.POST.get("group")),
+                application_id = _int(request.POST.get("application"))
+                # The team is the application's site-review group unless the form names one.
+                group_id = _int(request.POST.get("group")) or (
+                    site_visits.site_group_of(application_id) if application_id else None)
+                site_visits.visit_plan(application_id=application_id, group_id=group_id,
                                        visit_on=_date(request.POST.get("visit_on")),
                                        ends_on=_date(request.POST.get("ends_on")),
                                        address=request.POST.get("address", ""), agenda=request.POST.get("agenda", ""),
