@@ -101,9 +101,15 @@ class RecommenderField(forms.ModelChoiceField):
             raise
 
     def _refused(self, value):
-        if self.program is None or self.organization is None or not str(value).isdigit():
+        if self.program is None or self.organization is None:
             return None
-        return self.program.recommenders.filter(pk=value).first()
+        try:
+            pk = int(str(value)) if str(value).isascii() else None  # "²" passes isdigit() but is no id
+        except ValueError:
+            return None
+        if pk is None or not 0 < pk < 2**31:
+            return None
+        return self.program.recommenders.filter(pk=pk).first()
 
 
 class BasicInfoForm(forms.Form):
