@@ -94,6 +94,9 @@ INSTALLED_APPS = [
     "applications",
     "bigdata",
     "review",
+    "deliberation",
+    "notices",
+    "awards",
     "monitoring",
 ]
 

@@ -1,0 +1,3 @@
+"""The awards app's JSON API under /api/awards/. Every name starts with "api-awards-"."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""The notices app's JSON API under /api/notices/. Every name starts with "api-notices-"."""
+
+urlpatterns = []
