@@ -167,7 +167,7 @@ def may_read_summary(user) -> bool:
 def round_summary(rnd, stage) -> dict:
     """The stage's ranking rows (as the ranking page computes them) with per-category points,
     and the per-item aggregates: {"rows", "categories", "items"}."""
-    from .views_ranking import _ranking_table
+    from .ranking import ranking_table as _ranking_table
 
     rows, result, _rank_by = _ranking_table(rnd, stage)
     items = list(Item.objects.filter(category__version_id=rnd.program.criteria_id).select_related("category"))

@@ -9,8 +9,6 @@ records consensus scores; anybody else gets 404 there. The number of queries doe
 the number of applications (`aggregation.load_scores` reads a stage in one query).
 """
 
-import numpy as np
-import pandas as pd
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -24,6 +22,9 @@ from applications.models import Application, Item, Round
 from . import aggregation, permissions
 from .access import can_review
 from .models import ExpertGroup, ReviewSettings, Stage
+from .ranking import analyse_stage as _analyse
+from .ranking import num as _num
+from .ranking import ranking_table as _ranking_table
 
 
 def _round(pk) -> Round:
@@ -34,82 +35,6 @@ def _stage(stage) -> str:
     if stage not in Stage.values:
         raise Http404
     return stage
-
-
-def _num(value):
-    if value is None:
-        return None
-    value = float(value)
-    return None if np.isnan(value) else round(value, 2)
-
-
-def _bigdata(rnd, application_ids) -> pd.Series:
-    """Each application's big-data score (0–100) in the program's latest evaluation run of the
-    round (or of every organisation), two queries."""
-    from bigdata.models import IndicatorScore, Run
-    from bigdata.screening import latest_run
-
-    run = latest_run(rnd.program, kind=Run.Kind.EVALUATION, round=rnd)
-    if run is None or not application_ids:
-        return pd.Series(dtype=float)
-    org_of = dict(Application.objects.filter(pk__in=application_ids).values_list("organization_id", "pk"))
-    scores = IndicatorScore.objects.filter(run=run, organization_id__in=list(org_of)).values_list(
-        "organization_id", "score")
-    return pd.Series({org_of[org]: float(score) for org, score in scores}, dtype=float)
-
-
-def _analyse(rnd, stage):
-    program = rnd.program
-    frame = aggregation.load_scores(rnd.pk, stage)
-    if frame.empty:
-        return frame, None
-    history = aggregation.load_history(program.pk, exclude_round_id=rnd.pk, exclude_stage=stage)
-    result = aggregation.analyse(frame, method=program.aggregation, threshold=program.disagreement_threshold,
-                                 consensus=aggregation.load_consensus(rnd.pk, stage), history=history)
-    return frame, result
-
-
-def _rank_by(program) -> str:
-    row = ReviewSettings.objects.filter(program=program).values_list("rank_by", flat=True).first()
-    return row or ReviewSettings.RankBy.RAW
-
-
-def _ranking_table(rnd, stage):
-    """(rows for the template, analysis of the stage, rank_by)."""
-    program = rnd.program
-    rank_by = _rank_by(program)
-    frame, result = _analyse(rnd, stage)
-    if result is None:
-        return [], None, rank_by
-    apps = result.applications
-    material = apps[rank_by]
-    site = None
-    if stage == Stage.SITE:
-        _f, earlier = _analyse(rnd, Stage.MATERIAL)
-        site = material
-        material = earlier.applications[rank_by].reindex(apps.index) if earlier is not None else \
-            pd.Series(np.nan, index=apps.index)
-    bigdata = _bigdata(rnd, [int(a) for a in apps.index])
-    table = aggregation.final_scores(material, site, bigdata, expert_weight=program.expert_weight,
-                                     bigdata_weight=program.bigdata_weight,
-                                     total_points=program.criteria.total_points)
-    table["rank"] = aggregation.rank(table)
-    objects = Application.objects.filter(pk__in=[int(a) for a in apps.index]).select_related("organization")
-    numbers = dict(ExpertGroup.objects.filter(round=rnd, stage=stage).values_list("pk", "number"))
-    by_pk = {a.pk: a for a in objects}
-    rows = []
-    for app_id, row in table.sort_values(["rank", "final"], ascending=[True, False]).iterrows():
-        a = apps.loc[app_id]
-        rows.append({
-            "rank": int(row["rank"]), "application": by_pk.get(int(app_id)), "pk": int(app_id),
-            "group": numbers.get(int(a["group"])), "experts": int(a["experts"]),
-            "raw": _num(a["raw"]), "calibrated": _num(a["calibrated"]), "material": _num(row["material"]),
-            "site": _num(row["site"]), "bigdata": _num(row["bigdata"]), "bigdata_scaled": _num(row["bigdata_scaled"]),
-            "final": _num(row["final"]), "spread": _num(a["spread"]), "disagreements": int(a["disagreements"]),
-            "open_disagreements": int(a["open_disagreements"]),
-            "below_floor": program.score_floor is not None and row["final"] < program.score_floor,
-        })
-    return rows, result, rank_by
 
 
 @login_required

@@ -27,7 +27,8 @@ from award_portal.roles import is_office
 
 from . import feedback, permissions
 from .models import ExpertGroup, FeedbackLetter, GuidanceOpinion, Stage
-from .views_ranking import _ranking_table, _round, _stage
+from .ranking import ranking_table as _ranking_table
+from .views_ranking import _round, _stage
 
 #: stage → (state the applications are in, action to advance, action not to advance)
 SELECTION = {
