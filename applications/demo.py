@@ -308,11 +308,17 @@ def _load_beijing_second_edition(rng, office, recommender, far):
         (RoundPhase.ELIGIBILITY, None),
         (RoundPhase.MATERIAL_REVIEW, [A.START_MATERIAL_REVIEW, A.ADVANCE_TO_SITE_REVIEW]),
         (RoundPhase.SITE_REVIEW, [A.SHORTLIST]),
-        (RoundPhase.DELIBERATION, [A.PROPOSE]),
+        (RoundPhase.DELIBERATION, "committee"),
         (RoundPhase.PUBLIC_NOTICE, [A.START_NOTICE]),
         (RoundPhase.APPROVAL, [A.APPROVE, A.AWARD]),
     ]:
         rnd = round_set_phase_for_demo(rnd, phase)
+        if actions == "committee":  # the committee's meeting and votes, through the deliberation services
+            from deliberation.demo import decide_for_demo
+
+            decide_for_demo(rnd, office, {app.pk: tier for app, tier in applications},
+                            held_at=_at(datetime.date(2016, 11, 10), 9))
+            continue
         for app, tier in applications:
             if actions is None:
                 _approve_all_rules(app, office)

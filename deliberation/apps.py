@@ -7,3 +7,28 @@ class DeliberationConfig(AppConfig):
 
     name = "deliberation"
     verbose_name = _("Deliberation")
+
+    def ready(self):
+        # The floor and the signed vote guard the pipeline's `propose` (applications/workflow.py).
+        from applications.enums import Action
+        from applications.workflow import register_guard
+
+        from .guards import carried_by_signed_vote, score_floor_met
+
+        register_guard(Action.PROPOSE, score_floor_met)
+        register_guard(Action.PROPOSE, carried_by_signed_vote)
+
+        from award_portal.audit import register_action_labels
+
+        from .audit_labels import ACTION_LABELS
+
+        register_action_labels(ACTION_LABELS)
+
+        from award_portal.navigation import register_nav
+        from award_portal.todo import register_todo
+
+        from . import permissions
+        from .selectors import todo_items
+
+        register_nav(_("Deliberation"), "deliberation-rounds", visible=permissions.can_use_deliberation, order=40)
+        register_todo(todo_items)
