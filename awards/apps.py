@@ -7,3 +7,21 @@ class AwardsConfig(AppConfig):
 
     name = "awards"
     verbose_name = _("Awards")
+
+    def ready(self):
+        from applications.selectors import DETAIL_PANELS
+        from award_portal.audit import register_action_labels
+        from award_portal.navigation import register_nav
+        from award_portal.todo import register_todo
+
+        from . import permissions
+        from .audit_labels import ACTION_LABELS
+        from .panels import awards_panel
+        from .selectors import office_todo
+
+        register_action_labels(ACTION_LABELS)
+        register_nav(_("Awards and funding"), "awards-home", order=60, visible=permissions.can_read_awards)
+        register_nav(_("My certificates and funding"), "awards-mine", order=61, visible=permissions.has_own_awards)
+        register_todo(office_todo)
+        if awards_panel not in DETAIL_PANELS:
+            DETAIL_PANELS.append(awards_panel)
