@@ -310,7 +310,7 @@ def _load_beijing_second_edition(rng, office, recommender, far):
         (RoundPhase.SITE_REVIEW, [A.SHORTLIST]),
         (RoundPhase.DELIBERATION, "committee"),
         (RoundPhase.PUBLIC_NOTICE, [A.START_NOTICE]),
-        (RoundPhase.APPROVAL, [A.APPROVE, A.AWARD]),
+        (RoundPhase.APPROVAL, "awards"),
     ]:
         rnd = round_set_phase_for_demo(rnd, phase)
         if actions == "committee":  # the committee's meeting and votes, through the deliberation services
@@ -318,6 +318,11 @@ def _load_beijing_second_edition(rng, office, recommender, far):
 
             decide_for_demo(rnd, office, {app.pk: tier for app, tier in applications},
                             held_at=_at(datetime.date(2016, 11, 10), 9))
+            continue
+        if actions == "awards":  # approval, decision, conferral at the ceremony, through the awards services
+            from awards.demo import beijing_2016_awards
+
+            rnd = beijing_2016_awards(rnd, office)
             continue
         for app, tier in applications:
             if actions is None:
