@@ -11,8 +11,9 @@ the button, so both ask the same question. Three kinds of blocker:
   phase allows and the next one does not. A source whose transitions are all barred by their
   own deadline (a draft after the application deadline: `workflow.before_deadline`) can no
   longer move and does not hold the round;
-* a public notice of the phase is still running (`ProgramNoticeStage` working days counted from
-  the day the round entered the phase, award_portal/workdays.py).
+* a public notice of the phase is unpublished, still running or has undecided objections: asked
+  of the providers in `NOTICE_BLOCKER_PROVIDERS`, which the notices app fills from its ready()
+  with its `PublicNotice` records (applications imports no higher app).
 """
 
 import datetime
@@ -21,7 +22,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from award_portal.workdays import CalendarYearMissing, WorkingDayCalendar
+from award_portal.workdays import WorkingDayCalendar
 
 from .enums import PHASE_ORDER, ApplicationState, NoticeStage, RoundPhase
 from .models import Application, Round
@@ -102,22 +103,18 @@ def notice_end(rnd: Round, stage_days: int, phase: str) -> datetime.date | None:
     return WorkingDayCalendar().add_working_days(start, stage_days)
 
 
+#: fn(round) -> list of translated reasons a notice of the round's phase holds it (notices.guards).
+NOTICE_BLOCKER_PROVIDERS: list = []
+
+
+def register_notice_blockers(provider) -> None:
+    """Let the notices app say which of the round's notices hold its phase (once per provider)."""
+    if provider not in NOTICE_BLOCKER_PROVIDERS:
+        NOTICE_BLOCKER_PROVIDERS.append(provider)
+
+
 def _notice_blockers(rnd: Round) -> list[str]:
-    blockers = []
-    for stage in rnd.program.notice_stages.all():
-        if NOTICE_PHASES.get(stage.stage) != rnd.phase or not stage.working_days:
-            continue
-        try:
-            end = notice_end(rnd, stage.working_days, rnd.phase)
-        except CalendarYearMissing as exc:
-            blockers.append(_("The notice “%(stage)s” cannot be counted: the working-day calendar has no "
-                              "data for %(year)s; enter that year first.") % {
-                "stage": stage.get_stage_display(), "year": exc.year})
-            continue
-        if end is not None and timezone.localdate() <= end:
-            blockers.append(_("The notice “%(stage)s” (%(days)s working days) runs until %(end)s.") % {
-                "stage": stage.get_stage_display(), "days": stage.working_days, "end": date_format(end)})
-    return blockers
+    return [reason for provider in NOTICE_BLOCKER_PROVIDERS for reason in provider(rnd)]
 
 
 def round_phase_blockers(rnd: Round) -> list[str]:

@@ -1,3 +1,11 @@
 """The notices app's JSON API under /api/notices/. Every name starts with "api-notices-"."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("", api.NoticeList.as_view(), name="api-notices-list"),
+    path("<int:pk>/", api.NoticeDetail.as_view(), name="api-notices-detail"),
+    path("objections/", api.ObjectionList.as_view(), name="api-notices-objections"),
+]

@@ -7,3 +7,28 @@ class NoticesConfig(AppConfig):
 
     name = "notices"
     verbose_name = _("Public notices")
+
+    def ready(self):
+        from applications.phase_guards import register_notice_blockers
+        from applications.workflow import register_guard
+        from award_portal.audit import register_action_labels
+        from award_portal.navigation import register_nav
+        from award_portal.todo import register_todo
+
+        from . import guards, selectors, signals
+        from .audit_labels import ACTION_LABELS
+        from .permissions import can_read_objections
+
+        # A listed application moves past its notice only once the period has ended and its
+        # objections are verified; APPROVE (the awards app's service) included.
+        for action, guard in guards.GUARDS.items():
+            register_guard(action, guard)
+        register_notice_blockers(guards.notice_blockers)
+        register_action_labels(ACTION_LABELS)
+        register_todo(selectors.todo_items)
+        signals.connect()
+        if not getattr(NoticesConfig, "_nav_registered", False):
+            NoticesConfig._nav_registered = True
+            register_nav(_("Calls for applications"), "notices-calls", order=9)
+            register_nav(_("Public notices"), "notices-list", order=10)
+            register_nav(_("Notices and objections"), "notices-office", order=62, visible=can_read_objections)
