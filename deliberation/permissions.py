@@ -55,6 +55,11 @@ def can_read_round(user, rnd) -> bool:
     return is_member_of(user, meeting)
 
 
+def on_roll(user, vote) -> bool:
+    """Whether `user` is on the roll of a secret ballot (present when it opened), voted or not."""
+    return getattr(user, "is_authenticated", False) and VoterRoll.objects.filter(vote=vote, member=user).exists()
+
+
 def can_cast(user, vote) -> bool:
     if not getattr(user, "is_authenticated", False) or vote.status != vote.Status.OPEN or not vote.secret:
         return False

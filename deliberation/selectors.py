@@ -92,6 +92,9 @@ def meeting_record(meeting) -> dict:
     for row in VoterRoll.objects.filter(vote__meeting=meeting).values("vote_id").annotate(
             n=Count("id"), voted=Count("id", filter=Q(has_voted=True))):
         rolls[row["vote_id"]] = row
+    for vote in votes:
+        vote.roll_size = rolls.get(vote.pk, {}).get("n", 0)
+        vote.roll_voted = rolls.get(vote.pk, {}).get("voted", 0)
     return {"members": members, "recusals": recusals, "votes": votes, "rolls": rolls}
 
 
