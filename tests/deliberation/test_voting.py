@@ -4,6 +4,7 @@ recorded decision), sign-off and the pipeline."""
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from applications.enums import ApplicationState as S
 from applications.models import Application, StateChange
@@ -15,6 +16,13 @@ from deliberation.models import Ballot, Candidate, Vote, VoterRoll
 from .conftest import cast_all, prepare, sign_and_conclude
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages below are read in English."""
+    with translation.override("en"):
+        yield
 
 
 def states(w):
