@@ -33,6 +33,8 @@ from .errors import AwardsError
 from .models import ExternalHonour, HonourKind, IncentiveRate, Payment
 
 CENT = Decimal("0.01")
+#: The ledger holds 12 digits with 2 decimals (Payment.amount).
+MAX_AMOUNT = Decimal("10000000000")
 LIVE = (Payment.Status.APPROVED, Payment.Status.PAID)
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "incentives"
 
@@ -127,6 +129,8 @@ def _parse_amount(amount) -> Decimal | None:
         raise AwardsError(_("Enter the amount in yuan as a number, e.g. 600000 or 600000.00."), "input") from None
     if not value.is_finite() or value < 0:
         raise AwardsError(_("The amount cannot be negative."), "input")
+    if value >= MAX_AMOUNT:
+        raise AwardsError(_("Enter the amount in yuan as a number, e.g. 600000 or 600000.00."), "input")
     return yuan(value)
 
 
