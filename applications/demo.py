@@ -309,7 +309,7 @@ def _load_beijing_second_edition(rng, office, recommender, far):
         (RoundPhase.MATERIAL_REVIEW, [A.START_MATERIAL_REVIEW, A.ADVANCE_TO_SITE_REVIEW]),
         (RoundPhase.SITE_REVIEW, [A.SHORTLIST]),
         (RoundPhase.DELIBERATION, "committee"),
-        (RoundPhase.PUBLIC_NOTICE, [A.START_NOTICE]),
+        (RoundPhase.PUBLIC_NOTICE, "notice"),
         (RoundPhase.APPROVAL, "awards"),
     ]:
         rnd = round_set_phase_for_demo(rnd, phase)
@@ -318,6 +318,11 @@ def _load_beijing_second_edition(rng, office, recommender, far):
 
             decide_for_demo(rnd, office, {app.pk: tier for app, tier in applications},
                             held_at=_at(datetime.date(2016, 11, 10), 9))
+            continue
+        if actions == "notice":  # the proposed winners' notice from 2016-11-11, through the notices service
+            from notices.demo import beijing_2016_notice
+
+            beijing_2016_notice(rnd, office)
             continue
         if actions == "awards":  # approval, decision, conferral at the ceremony, through the awards services
             from awards.demo import beijing_2016_awards
