@@ -4,8 +4,9 @@ BENCH_SCALE=small runs 5,000 organisations / 200,000 records; the default (full)
 issue's 100,000 organisations / 10,000,000 records. Then the review's expert groups
 (review_bench: 1,000 experts × 500 applications and 5,000 × 2,000; small: 200 × 100 and
 1,000 × 400), the review's aggregation (aggregation_bench, no database), and the scoring page's
-throughput under gunicorn (page_bench, a database of its own). BENCH_ONLY=bigdata, review,
-aggregation or pages runs one of them. The benchmark uses its own
+throughput under gunicorn (page_bench, a database of its own) and the public notice page's
+(notice_bench, against the same hello view). BENCH_ONLY=bigdata, review, aggregation, pages or
+notices runs one of them. The benchmark uses its own
 database (award_bench, dropped and re-created) so it never touches real data.
 """
 
@@ -34,9 +35,13 @@ def main():
     os.environ.setdefault("PORTAL_BASE_URL", "http://127.0.0.1:8000")  # links in e-mails; required with DEBUG off
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "award_portal.settings")
     only = os.environ.get("BENCH_ONLY", "")
-    if only not in ("", "bigdata", "review", "aggregation", "pages"):
-        sys.exit("BENCH_ONLY must be bigdata, review, aggregation or pages")
-    from . import aggregation_bench, bigdata_bench, page_bench, review_bench
+    if only not in ("", "bigdata", "review", "aggregation", "pages", "notices"):
+        sys.exit("BENCH_ONLY must be bigdata, review, aggregation, pages or notices")
+    from . import aggregation_bench, bigdata_bench, notice_bench, page_bench, review_bench
+
+    if only == "notices":
+        notice_bench.run(scale)  # gunicorn in child processes, on a database of its own
+        return
 
     if only == "pages":
         page_bench.run(scale)  # gunicorn in child processes, on a database of its own
@@ -53,6 +58,7 @@ def main():
         review_bench.run(scale=scale, fresh=only == "review")
     if not only:
         page_bench.run(scale)
+        notice_bench.run(scale)
 
 
 if __name__ == "__main__":
