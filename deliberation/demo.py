@@ -90,6 +90,32 @@ def decide_for_demo(rnd, office, proposals: dict, *, held_at: datetime.datetime,
     return Meeting.objects.get(pk=meeting.pk)
 
 
+def open_vote_for_demo(rnd, office, *, held_at: datetime.datetime, place: str = "评审委员会会议室"):
+    """A meeting in session on `rnd` (in phase deliberation) with its first tier's vote open: every
+    member present, all but the demo login `committee` (孙委员) have voted, so that login finds the
+    vote among its to-dos and casts the last ballot in the browser. Returns the vote."""
+    members = committee_members()
+    meeting = meetings.meeting_save(
+        round_id=rnd.pk, actor=office, held_at=held_at, place=place, member_ids=[m.pk for m in members],
+        chair_id=members[0].pk, office_report=OFFICE_REPORT, supervision_report=SUPERVISION_REPORT)
+    meetings.attendance_record(meeting_id=meeting.pk, actor=office, present_ids=[m.pk for m in members])
+    tier = rnd.program.tiers.order_by("rank").first()
+    vote = voting.vote_create(meeting_id=meeting.pk, actor=office, tier_id=tier.pk)
+    voting.vote_open(vote_id=vote.pk, actor=office)
+    if vote.secret:
+        candidates = list(vote.candidates.order_by("position"))
+        for member in members:
+            if member.username == "committee":
+                continue
+            lines = {c.application_id for c in voting.ballot_lines(vote, member)}
+            voting.ballot_cast(vote_id=vote.pk, actor=member, choices={
+                str(c.pk): ("yes" if i < vote.places else "abstain")
+                for i, c in enumerate(candidates) if c.application_id in lines})
+    Meeting.objects.filter(pk=meeting.pk).update(created_at=held_at - datetime.timedelta(days=3))
+    Vote.objects.filter(pk=vote.pk).update(opened_at=held_at + datetime.timedelta(minutes=30))
+    return Vote.objects.get(pk=vote.pk)
+
+
 def _minutes(meeting, members) -> str:
     lines = [f"会议时间：{timezone.localtime(meeting.held_at):%Y年%m月%d日 %H:%M}；地点：{meeting.place}。",
              f"应到委员{len(members)}人，实到{len(members)}人，符合法定人数。主持人：{members[0].display_name}。",
