@@ -4,6 +4,7 @@ Object access to applications (an expert reads only what their groups review, in
 stage, after signing, without conflict) lives in `access.py`.
 """
 
+from award_portal.middleware import current_request
 from award_portal.roles import Role, can_read_everything, has_role, is_office
 
 from .models import Expert
@@ -29,7 +30,15 @@ def expert_profile(user) -> Expert | None:
     """The user's expert profile when they hold the expert role (else None)."""
     if not has_role(user, Role.EXPERT):
         return None
-    return Expert.objects.filter(user=user).first()
+    # Asked by the menu, the to-dos and the page: read once per request.
+    request = current_request()
+    memo = getattr(request, "_review_expert_profile", None)
+    if memo is not None and memo[0] == user.pk:
+        return memo[1]
+    expert = Expert.objects.filter(user=user).first()
+    if request is not None:
+        request._review_expert_profile = (user.pk, expert)
+    return expert
 
 
 def is_pool_expert(user) -> bool:

@@ -6,19 +6,22 @@ Every page answers 404 unless `access.can_review` lets the user review the appli
 The page runs a fixed number of queries whatever the number of items.
 """
 
+import functools
 import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.enums import ItemType
+from applications.models import Application
 from applications.selectors import detail_panels
 
 from . import access, scoring
@@ -28,23 +31,20 @@ from .scoring import ScoringError
 from .watermark import watermark_text
 
 
-def _reviewable_or_404(request, pk):
-    application = access.reviewable_applications(request.user).filter(pk=pk).first()
-    if application is None:
-        raise Http404
-    return application
-
-
 def _scorecard_or_404(request, pk):
-    application = _reviewable_or_404(request, pk)
+    """The expert's scorecard of application `pk`, or 404. `scoring.scorecard_for` asks
+    `access.can_review` (once per request: nothing is shown before it answers)."""
     expert = expert_profile(request.user)
-    if expert is None:
+    # The form as typed and the snapshot are large and not shown here (the application opens in its own tab).
+    application = (Application.objects.select_related("round__program__criteria", "organization")
+                   .defer("draft_data", "snapshot", "declarations").filter(pk=pk).first())
+    if expert is None or application is None:
         raise Http404
     try:
         card = scoring.scorecard_for(expert, application)
     except ScoringError:
         raise Http404 from None
-    card.application = application
+    card.application, card.expert = application, expert
     return expert, application, card
 
 
@@ -76,9 +76,9 @@ def _percent_options(selected: str):
                              for p in scoring.PERCENTAGES))
 
 
-def _page_context(request, application, card, rows, *, conflicts=None, posted=None, errors=None):
-    program = application.round.program
-    total_points = program.criteria.total_points
+def _items_context(application, card, rows, *, conflicts=None, posted=None, errors=None) -> dict:
+    """What the items' part of the page shows: stored values, or what was posted when a save was refused."""
+    total_points = application.round.program.criteria.total_points
     result = scoring.totals(rows, total_points)
     stored = scoring.snapshot(card, rows)
     shown = dict(stored)
@@ -111,6 +111,45 @@ def _page_context(request, application, card, rows, *, conflicts=None, posted=No
             "conflict_o": boxes.get(f"o-{row.item_id}"),
             "error": (errors or {}).get(f"p-{row.item_id}"),
         })
+    return {"categories": categories, "total": _fmt(result["overall"]), "total_points": total_points,
+            "locked": card.status == Scorecard.Status.SUBMITTED,
+            "overall_comment": shown.get("overall_comment", ""), "overall_conflict": boxes.get("overall_comment")}
+
+
+ITEMS_CACHE_SECONDS = 24 * 3600
+
+
+@functools.lru_cache(maxsize=8)
+def _bands_json(language: str) -> str:
+    """The band descriptions for the page's script, in the page's language (fixed texts)."""
+    with translation.override(language):
+        return json.dumps(scoring.bands_for_page(), ensure_ascii=False)
+
+
+def _items_cache_key(card) -> str:
+    # A save bumps the version and submitting/reopening changes the status; the criteria are
+    # frozen once the first scorecard exists; names and band texts follow the language.
+    return f"review:scorecard-items:{card.pk}:{card.version}:{card.status}:{translation.get_language()}"
+
+
+def _items_part(application, card, rows=None, **refused) -> tuple[str, str]:
+    """(the rendered items with the live totals, the overall comment). A plain view of a
+    scorecard is cached by its version, so reading an unchanged scorecard renders nothing again;
+    a refused save (`refused`: conflicts, posted, errors) is rendered afresh."""
+    key = None if any(refused.values()) else _items_cache_key(card)
+    if key is not None and (hit := cache.get(key)) is not None:
+        return hit
+    context = _items_context(application, card, rows if rows is not None else scoring.item_scores(card), **refused)
+    part = (render_to_string("review/scoring/_items.html", context), context["overall_comment"],
+            context["overall_conflict"])
+    if key is not None:
+        cache.set(key, part, ITEMS_CACHE_SECONDS)
+    return part
+
+
+def _page_context(request, application, card, rows=None, *, conflicts=None, posted=None, errors=None):
+    items_html, overall_comment, overall_conflict = _items_part(
+        application, card, rows, conflicts=conflicts, posted=posted, errors=errors)
     leader = scoring.is_group_leader(request.user, application, card.stage)
     group_cards = []
     if leader:
@@ -120,11 +159,10 @@ def _page_context(request, application, card, rows, *, conflicts=None, posted=No
               for template, context in detail_panels(application, request.user)]
     expert = card.expert if card.expert_id else None
     return {
-        "application": application, "card": card, "categories": categories, "total": _fmt(result["overall"]),
-        "total_points": total_points, "locked": card.status == Scorecard.Status.SUBMITTED,
-        "overall_comment": shown.get("overall_comment", ""),
-        "overall_conflict": boxes.get("overall_comment"),
-        "percentages": scoring.PERCENTAGES, "bands_json": json.dumps(scoring.bands_for_page(), ensure_ascii=False),
+        "application": application, "card": card, "items_html": mark_safe(items_html),
+        "locked": card.status == Scorecard.Status.SUBMITTED,
+        "overall_comment": overall_comment, "overall_conflict": overall_conflict,
+        "bands_json": _bands_json(translation.get_language()),
         "leader": leader, "group_cards": group_cards, "panels": panels,
         "watermark": watermark_text(expert.name if expert else request.user.get_username(), timezone.localtime()),
         "watermark_cells": range(12),
@@ -134,8 +172,8 @@ def _page_context(request, application, card, rows, *, conflicts=None, posted=No
 @login_required
 def scorecard_page(request, pk):
     expert, application, card = _scorecard_or_404(request, pk)
-    rows = scoring.item_scores(card)
     if request.method == "POST":
+        rows = scoring.item_scores(card)
         items, comment = form_items(request.POST, rows)
         action = request.POST.get("action", "save")
         try:
@@ -163,7 +201,7 @@ def scorecard_page(request, pk):
         messages.success(request, _("The scorecard is submitted and locked.") if action == "submit"
                          else _("The scorecard is saved."))
         return redirect("review-scorecard", pk=application.pk)
-    return render(request, "review/scoring/scorecard.html", _page_context(request, application, card, rows))
+    return render(request, "review/scoring/scorecard.html", _page_context(request, application, card))
 
 
 @login_required

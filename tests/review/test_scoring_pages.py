@@ -64,9 +64,13 @@ def test_the_page_runs_a_constant_number_of_queries(client, review_objects, djan
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from django.core.cache import cache
+
+    cache.clear()  # the items rendered afresh, not from the cache of an unchanged scorecard
     with CaptureQueriesContext(connection) as full:
         client.get(url)
     # Half the items removed: the same number of queries.
+    cache.clear()
     card = Scorecard.objects.get(application=o.app_a, expert=o.expert_a)
     ids = list(card.item_scores.values_list("pk", flat=True))
     card.item_scores.filter(pk__in=ids[: len(ids) // 2]).delete()
@@ -75,6 +79,47 @@ def test_the_page_runs_a_constant_number_of_queries(client, review_objects, djan
             client.get(url)
     assert len(half.captured_queries) == len(full.captured_queries)
     assert len(full.captured_queries) < 40
+
+
+def test_an_unchanged_scorecard_is_served_from_the_cache_but_never_past_a_save_or_a_lost_access(
+        client, review_objects):
+    from django.core.cache import cache
+
+    from review.models import Conflict
+
+    o = review_objects
+    login(client, o.users["expert_a"])
+    url = reverse("review-scorecard", args=[o.app_a.pk])
+    cache.clear()
+    client.get(url)
+    card = Scorecard.objects.get(application=o.app_a, expert=o.expert_a)
+    item = scoring.item_scores(card)[0]
+    assert client.get(url).status_code == 200
+    # A save (here through the service, as the API or another tab would) shows on the next view.
+    scoring.scorecard_save(scorecard_id=card.pk, expert=o.expert_a, version=card.version,
+                           items={item.item_id: {"percent": 35, "strengths": "缓存之后的新优势"}})
+    html = client.get(url).content.decode()
+    assert "缓存之后的新优势" in html and '<option value="35" selected>' in html
+    # A conflict found now takes the page away at once, cached items or not.
+    Conflict.objects.create(expert=o.expert_a, organization=o.app_a.organization, source=Conflict.Source.OFFICE,
+                            reason=Conflict.Reason.EXCLUSION, detail="缓存测试")
+    assert client.get(url).status_code == 404
+
+
+def test_the_compiled_access_check_agrees_with_the_queryset_for_every_user_and_application(review_objects):
+    from review import access
+
+    o = review_objects
+    users = [m.expert.user for g in o.groups for m in g.members.select_related("expert__user")
+             if m.expert.user is not None] + list(o.users.values())
+    assert users
+    checked = 0
+    for user in users:
+        listed = set(access.reviewable_applications(user).values_list("pk", flat=True))
+        for application in o.applications:
+            assert access.can_review(user, application) == (application.pk in listed)
+            checked += 1
+    assert checked and any(access.can_review(u, a) for u in users for a in o.applications)
 
 
 def post_autosave(client, o, data):
