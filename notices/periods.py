@@ -40,10 +40,11 @@ def verification_due(received_on: datetime.date, days: int | None) -> datetime.d
     return WorkingDayCalendar().add_working_days(received_on, days)
 
 
-def working_days_left(due_on: datetime.date, today: datetime.date | None = None) -> int:
-    """Working days from today until `due_on` (negative when overdue; 0 on the day itself)."""
+def working_days_left(due_on: datetime.date, today: datetime.date | None = None, calendar=None) -> int:
+    """Working days from today until `due_on` (negative when overdue; 0 on the day itself).
+    Pass one `calendar` for a list, so each year is read once."""
     today = today or timezone.localdate()
-    calendar = WorkingDayCalendar()
+    calendar = calendar or WorkingDayCalendar()
     try:
         if due_on >= today:
             return calendar.working_days_between(today, due_on)

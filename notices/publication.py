@@ -43,7 +43,7 @@ LEAVING_ACTIONS = {
 
 def publishable_stages(rnd: Round) -> list:
     """The program's notice stages that run in the round's current phase and are not yet published."""
-    done = set(rnd.notices.values_list("stage", flat=True))
+    done = {n.stage for n in rnd.notices.all()}  # prefetched on the office page
     return [s for s in rnd.program.notice_stages.all()
             if NOTICE_PHASES.get(s.stage) == rnd.phase and s.stage not in done and s.working_days]
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from applications.enums import ApplicationState, RoundPhase
 from applications.models import Application, EligibilityRule, Round
 from award_portal.todo import TodoItem
+from award_portal.workdays import WorkingDayCalendar
 
 from .models import NoticeEntry, Objection, PublicNotice
 from .periods import working_days_left
@@ -82,8 +83,9 @@ def objections_for_office(*, pending_only=False):
 def with_countdown(objections):
     """Attach `days_left` (working days until due, negative when overdue) to pending objections."""
     out = list(objections)
+    calendar, today = WorkingDayCalendar(), timezone.localdate()
     for o in out:
-        o.days_left = working_days_left(o.due_on) if (o.is_pending and o.due_on) else None
+        o.days_left = working_days_left(o.due_on, today, calendar) if (o.is_pending and o.due_on) else None
         o.overdue = o.days_left is not None and o.days_left < 0
     return out
 

@@ -202,3 +202,17 @@ def test_the_api_lists_notices_publicly_and_objections_to_the_office(client, mak
     assert client.get(reverse("api-notices-objections")).status_code in (401, 403)
     client.force_login(make_user(Role.SUPERVISOR))
     assert client.get(reverse("api-notices-objections")).status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_office_page_takes_a_fixed_number_of_queries(client, make_user, django_assert_max_num_queries, count):
+    from notices.objections import objection_submit
+
+    for notice in notices(count):
+        objection_submit(notice_id=notice.pk, entry_id=notice.entries.first().pk, facts="f", reasons="r",
+                         contact_name="n", contact="c")
+    Objection.objects.update(due_on=datetime.date(2025, 1, 2))
+    client.force_login(make_user(Role.OFFICE))
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("notices-office"))
+    assert response.status_code == 200 and response.content.decode().count('class="overdue"') == count
