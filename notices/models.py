@@ -118,6 +118,8 @@ class Objection(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name=_("verified by"))
     decided_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    #: When the office was told the verification limit had passed (notices.objections.overdue_alert).
+    overdue_alerted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-submitted_at", "-id"]

@@ -211,3 +211,27 @@ def _take_off_the_list(objection: Objection, actor) -> None:
 
 def objection_limits() -> dict:
     return {"limit": getattr(settings, "NOTICES_OBJECTIONS_PER_HOUR", 5), "window": 3600}
+
+
+def overdue_alert(*, today: datetime.date | None = None) -> int:
+    """Tell the office, once per objection, that its verification limit has passed unverified
+    (hz2025 §三(三)7: five working days). Idempotent: the claim is a conditional update, so two
+    runs never alert twice. Returns how many objections were alerted."""
+    today = today or timezone.localdate()
+    due = Objection.objects.filter(finding=Objection.Finding.PENDING, due_on__lt=today, overdue_alerted_at=None)
+    alerted = 0
+    for objection in due.select_related("entry"):
+        if not Objection.objects.filter(pk=objection.pk, overdue_alerted_at=None).update(
+                overdue_alerted_at=timezone.now()):
+            continue  # another run claimed it
+        alerted += 1
+        link = reverse("notices-objection-review", args=[objection.pk])
+        for user in get_user_model().objects.filter(groups__name=Role.OFFICE, is_active=True).distinct():
+            def compose(objection=objection):
+                subject = _("Objection %(receipt)s is overdue") % {"receipt": objection.receipt}
+                body = _("The objection %(receipt)s concerning %(org)s was to be verified by %(due)s. Record the "
+                         "finding now.") % {"receipt": objection.receipt, "org": objection.entry.organization_name,
+                                            "due": date_format(objection.due_on)}
+                return subject, body
+            notify(user, compose, link=link)
+    return alerted

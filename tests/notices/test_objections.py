@@ -141,3 +141,25 @@ def test_upheld_on_a_site_review_list_is_the_stage_s_own_decision(make_user):
     objection, _secret = lodge(notice)
     objection_decide(objection_id=objection.pk, actor=make_user(Role.OFFICE), upheld=True, reasons="核查属实。")
     assert Application.objects.get(pk=app.pk).state == S.NOT_SHORTLISTED
+
+
+def test_the_office_is_alerted_once_of_an_overdue_objection(notice, make_user):
+    from notices.objections import overdue_alert
+    from notices.tasks import alert_overdue_objections_task
+
+    office = make_user(Role.OFFICE)
+    objection, _secret = lodge(notice)
+    assert objection.due_on is not None
+    assert overdue_alert(today=objection.due_on) == 0  # the last day itself is still in time
+    assert alert_overdue_objections_task.apply().get() == 0
+    assert overdue_alert(today=objection.due_on + datetime.timedelta(days=1)) == 1
+    assert overdue_alert(today=objection.due_on + datetime.timedelta(days=2)) == 0  # once
+    note = Notification.objects.get(user=office, subject=f"Objection {objection.receipt} is overdue")
+    assert note.link.endswith(f"/objections/{objection.pk}/")
+
+
+def test_the_alert_is_scheduled_daily_in_the_database():
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="notices.alert_overdue_objections")
+    assert task.enabled and task.crontab.hour == "8"
