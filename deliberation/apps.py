@@ -24,6 +24,20 @@ class DeliberationConfig(AppConfig):
 
         register_action_labels(ACTION_LABELS)
 
+        from applications.rules_register import register_provider
+
+        from .rules_register import deliberation_measures
+
+        register_provider(deliberation_measures)
+
+        # The committee's votes on the application page, for those who may read the meeting.
+        from applications.selectors import DETAIL_PANELS
+
+        from .panels import deliberation_panel
+
+        if deliberation_panel not in DETAIL_PANELS:
+            DETAIL_PANELS.append(deliberation_panel)
+
         from award_portal.navigation import register_nav
         from award_portal.todo import register_todo
 

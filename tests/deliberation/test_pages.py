@@ -183,3 +183,21 @@ def test_meeting_and_vote_pages_query_count(client, world):
     vote = voting.vote_create(meeting_id=meeting.pk, actor=w.office, tier_id=w.hands.pk)
     vote_url = reverse("deliberation-vote", args=[vote.pk])
     assert (_queries(c, meeting_url), _queries(c, vote_url)) == small
+
+
+def test_application_page_shows_the_votes_to_the_office_not_to_the_applicant(client, world, make_user):
+    from applications.models import Membership
+
+    w = world
+    meeting = prepare(w)
+    vote = voting.vote_create(meeting_id=meeting.pk, actor=w.office, tier_id=w.hands.pk)
+    voting.vote_open(vote_id=vote.pk, actor=w.office)
+    voting.vote_close(vote_id=vote.pk, actor=w.office, counts={c.pk: (4, 1, 0) if c.position == 1 else (1, 4, 0)
+                                                               for c in vote.candidates.all()})
+    url = reverse("application-detail", args=[w.apps[0].pk])
+    page = login(client, w.office).get(url).content.decode()
+    assert 'id="deliberation-panel"' in page and "Carried" in page
+    applicant = make_user("applicant")
+    Membership.objects.create(user=applicant, organization=w.apps[0].organization, role=Membership.Role.ADMIN)
+    response = login(client, applicant).get(url)
+    assert response.status_code == 200 and 'id="deliberation-panel"' not in response.content.decode()
