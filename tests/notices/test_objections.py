@@ -154,8 +154,12 @@ def test_the_office_is_alerted_once_of_an_overdue_objection(notice, make_user):
     assert alert_overdue_objections_task.apply().get() == 0
     assert overdue_alert(today=objection.due_on + datetime.timedelta(days=1)) == 1
     assert overdue_alert(today=objection.due_on + datetime.timedelta(days=2)) == 0  # once
-    note = Notification.objects.get(user=office, subject=f"Objection {objection.receipt} is overdue")
+    [note] = Notification.objects.filter(user=office, subject__contains=objection.receipt).exclude(
+        subject__contains=objection.entry.organization_name)  # not the notice of its receipt
     assert note.link.endswith(f"/objections/{objection.pk}/")
+    with translation.override(office.language or "zh-hans"):
+        from django.utils.translation import gettext
+        assert note.subject == gettext("Objection %(receipt)s is overdue") % {"receipt": objection.receipt}
 
 
 def test_the_alert_is_scheduled_daily_in_the_database():
