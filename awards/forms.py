@@ -7,7 +7,7 @@ from applications.models import Organization
 
 from .models import HonourKind
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ApprovalForm(forms.Form):
