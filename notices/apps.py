@@ -10,12 +10,13 @@ class NoticesConfig(AppConfig):
 
     def ready(self):
         from applications.phase_guards import register_notice_blockers
+        from applications.selectors import DETAIL_PANELS
         from applications.workflow import register_guard
         from award_portal.audit import register_action_labels
         from award_portal.navigation import register_nav
         from award_portal.todo import register_todo
 
-        from . import guards, selectors, signals
+        from . import guards, panels, selectors, signals
         from .audit_labels import ACTION_LABELS
         from .permissions import can_read_objections
 
@@ -26,6 +27,8 @@ class NoticesConfig(AppConfig):
         register_notice_blockers(guards.notice_blockers)
         register_action_labels(ACTION_LABELS)
         register_todo(selectors.todo_items)
+        if panels.notices_panel not in DETAIL_PANELS:
+            DETAIL_PANELS.append(panels.notices_panel)
         signals.connect()
         if not getattr(NoticesConfig, "_nav_registered", False):
             NoticesConfig._nav_registered = True

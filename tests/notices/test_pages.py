@@ -216,3 +216,18 @@ def test_the_office_page_takes_a_fixed_number_of_queries(client, make_user, djan
     with django_assert_max_num_queries(20):
         response = client.get(reverse("notices-office"))
     assert response.status_code == 200 and response.content.decode().count('class="overdue"') == count
+
+
+def test_the_application_page_shows_its_notices_and_objections_to_the_office(client, make_user):
+    from notices.objections import objection_submit
+
+    [notice] = notices(1)
+    entry = notice.entries.first()
+    objection, _s = objection_submit(notice_id=notice.pk, entry_id=entry.pk, facts="f", reasons="r",
+                                     contact_name="n", contact="c")
+    client.force_login(make_user(Role.OFFICE))
+    html = client.get(reverse("application-detail", args=[entry.application_id])).content.decode()
+    assert 'id="notices-panel"' in html and objection.receipt in html
+    client.force_login(make_user(Role.APPLICANT))
+    from notices.panels import notices_panel
+    assert notices_panel(entry.application, make_user(Role.APPLICANT)) is None
