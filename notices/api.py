@@ -14,13 +14,13 @@ from .models import NoticeEntry, Objection, PublicNotice
 from .permissions import can_read_objections
 
 
-class EntrySerializer(serializers.ModelSerializer):
+class NoticeEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = NoticeEntry
         fields = ["id", "position", "organization_name", "organization_name_en", "tier_name_zh", "tier_name_en"]
 
 
-class DecidedObjectionSerializer(serializers.ModelSerializer):
+class NoticeVerificationSerializer(serializers.ModelSerializer):
     organization_name = serializers.CharField(source="entry.organization_name")
 
     class Meta:
@@ -31,8 +31,8 @@ class DecidedObjectionSerializer(serializers.ModelSerializer):
 class NoticeSerializer(serializers.ModelSerializer):
     round = serializers.CharField(source="round.name")
     program = serializers.CharField(source="round.program.code")
-    entries = EntrySerializer(many=True, read_only=True)
-    verification_results = DecidedObjectionSerializer(source="decided_objections", many=True, read_only=True)
+    entries = NoticeEntrySerializer(many=True, read_only=True)
+    verification_results = NoticeVerificationSerializer(source="decided_objections", many=True, read_only=True)
 
     class Meta:
         model = PublicNotice
@@ -40,7 +40,7 @@ class NoticeSerializer(serializers.ModelSerializer):
                   "published_at", "audit_event_id", "audit_hash", "entries", "verification_results"]
 
 
-class ObjectionSerializer(serializers.ModelSerializer):
+class NoticeObjectionSerializer(serializers.ModelSerializer):
     notice = serializers.IntegerField(source="notice_id")
     organization_name = serializers.CharField(source="entry.organization_name")
 
@@ -78,7 +78,7 @@ class NoticeDetail(generics.RetrieveAPIView):
 class ObjectionList(generics.ListAPIView):
     """Every objection with its status and due date (office and supervisors)."""
 
-    serializer_class = ObjectionSerializer
+    serializer_class = NoticeObjectionSerializer
     permission_classes = [drf_permissions.IsAuthenticated, CanReadObjections]
 
     def get_queryset(self):

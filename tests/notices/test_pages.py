@@ -231,3 +231,15 @@ def test_the_application_page_shows_its_notices_and_objections_to_the_office(cli
     client.force_login(make_user(Role.APPLICANT))
     from notices.panels import notices_panel
     assert notices_panel(entry.application, make_user(Role.APPLICANT)) is None
+
+
+def test_too_many_objections_from_one_address_get_the_time_to_retry(client, settings):
+    settings.NOTICES_OBJECTIONS_PER_HOUR = 1
+    [notice] = notices(1)
+    url = reverse("notices-objection-new", args=[notice.pk])
+    data = {"entry": notice.entries.first().pk, "facts": "事实", "reasons": "理由", "contact_name": "n", "contact": "c"}
+    assert "receipt-number" in english(client).post(url, data).content.decode()
+    refused = english(client).post(url, data).content.decode()
+    assert "Too many requests from your address. Please try again after" in refused
+    assert "事实" in refused  # what was typed is kept
+    assert Objection.objects.count() == 1
