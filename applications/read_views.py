@@ -4,26 +4,37 @@ same visibility as the application page (`selectors.applications_visible_to`).""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from . import drafts, pdf, selectors
 from . import forms as step_forms
 
 
-@login_required
-def application_read(request, pk):
-    application = get_object_or_404(selectors.applications_visible_to(request.user), pk=pk)
+def reading_context(application, *, attachment_url, show_contact: bool) -> dict:
+    """What the reading page shows of an application (templates/applications/_application_sections.html):
+    the same bounded, validated texts as the PDF (pdf.py says why they are bounded).
+    `attachment_url(attachment)` is where each file is downloaded from: the application's own
+    download for its readers, the watermarked one for reviewers (review/views_expert.py), who
+    also do not see the organisation's contact."""
     program = application.round.program
     attachments = list(application.attachments.all()[: max(program.max_attachments, 1)])
     for attachment in attachments:
         attachment.description = pdf.bounded_text(attachment.description, pdf.SHORT_TEXT_MAX_CHARS)
-    # The same bounded, validated texts as the PDF (pdf.py says why they are bounded).
+        attachment.download_url = attachment_url(attachment)
     commitment = getattr(application, "commitment", None)
-    return render(request, "applications/application_read.html", {
-        "application": application, "org": application.organization,
+    return {
+        "application": application, "org": application.organization, "show_contact": show_contact,
         "declarations": _declarations(application), "figures": application.key_figures.all(),
         "sections": pdf._sections(application, program), "attachments": attachments,
         "commitment": commitment, "commitment_shown": drafts.commitment_for_reader(commitment) if commitment else None,
-    })
+    }
+
+
+@login_required
+def application_read(request, pk):
+    application = get_object_or_404(selectors.applications_visible_to(request.user), pk=pk)
+    return render(request, "applications/application_read.html", reading_context(
+        application, attachment_url=lambda a: reverse("attachment-download", args=[a.pk]), show_contact=True))
 
 
 def _declarations(application):

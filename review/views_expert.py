@@ -11,11 +11,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications import pdf as application_pdf
+from applications import read_views
 from applications.models import Application, Attachment
 from award_portal.audit import audit_record
 from award_portal.middleware import client_ip
@@ -23,12 +25,19 @@ from award_portal.middleware import client_ip
 from . import access, selectors
 from .conflicts import ConflictError, conflict_declare
 from .draws import DrawError, drawn_respond
-from .experts import COMMITMENT_EN, COMMITMENT_ZH, ExpertError, availability_set, commitment_sign, expert_apply, has_signed
+from .experts import (
+    COMMITMENT_EN,
+    COMMITMENT_ZH,
+    ExpertError,
+    availability_set,
+    commitment_sign,
+    expert_apply,
+    has_signed,
+)
 from .forms_expert import AvailabilityForm, CommitmentForm, ConflictForm, ExpertApplyForm
 from .models import DrawnExpert, Expert
 from .permissions import expert_profile
 from .watermark import is_pdf, watermark_pdf, watermark_text
-
 
 # ------------------------------------------------------------------ public
 
@@ -169,42 +178,15 @@ def _reader_name(request) -> str:
     return expert.name if expert is not None else request.user.get_username()
 
 
-def _declarations(application):
-    from applications import read_views
-
-    builder = getattr(read_views, "_declarations", None) or application_pdf._declarations
-    return builder(application)
-
-
-def _commitment_shown(letter):
-    """The applicant's commitment letter in the reader's language, as the application's own
-    reading page shows it (with the binding Chinese text when a translation is shown)."""
-    if letter is None:
-        return None
-    from applications import drafts
-
-    reader = getattr(drafts, "commitment_for_reader", None)
-    return reader(letter) if reader is not None else {"text": letter.text, "binding": ""}
-
-
 @login_required
 def application_read(request, pk):
     application = _reviewable_or_404(request, pk)
-    program = application.round.program
-    attachments = list(application.attachments.all()[: max(program.max_attachments, 1)])
-    for attachment in attachments:
-        attachment.description = application_pdf.bounded_text(attachment.description,
-                                                               application_pdf.SHORT_TEXT_MAX_CHARS)
-    letter = getattr(application, "commitment", None)
     audit_record(action="review.application_viewed", obj=application, actor=request.user)
-    now = timezone.localtime()
-    return render(request, "review/expert/application_read.html", {
-        "application": application, "org": application.organization,
-        "declarations": _declarations(application), "figures": application.key_figures.all(),
-        "sections": application_pdf._sections(application, program), "attachments": attachments,
-        "commitment": letter, "commitment_shown": _commitment_shown(letter),
-        "watermark": watermark_text(_reader_name(request), now), "watermark_cells": range(24),
-    })
+    context = read_views.reading_context(
+        application, show_contact=False,
+        attachment_url=lambda a: reverse("review-attachment-download", args=[application.pk, a.pk]))
+    context.update(watermark=watermark_text(_reader_name(request), timezone.localtime()), watermark_cells=range(24))
+    return render(request, "review/expert/application_read.html", context)
 
 
 def _download(data: bytes, filename: str, content_type: str) -> HttpResponse:
