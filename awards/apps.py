@@ -23,5 +23,11 @@ class AwardsConfig(AppConfig):
         register_nav(_("Awards and funding"), "awards-home", order=60, visible=permissions.can_read_awards)
         register_nav(_("My certificates and funding"), "awards-mine", order=61, visible=permissions.has_own_awards)
         register_todo(office_todo)
+
+        from applications.rules_register import register_provider
+
+        from .rules_register import awards_measures
+
+        register_provider(awards_measures)
         if awards_panel not in DETAIL_PANELS:
             DETAIL_PANELS.append(awards_panel)

@@ -90,3 +90,16 @@ def test_honour_form_keeps_input_on_a_bad_code(client, make_user):
                                                        "year": "2025", "reference": "第五届中国质量奖"})
     assert response.status_code == 400
     assert "第五届中国质量奖" in response.content.decode() and "91330106XXXXXXXXXX" in response.content.decode()
+
+
+def test_rules_register_lists_what_the_awards_app_runs(client):
+    from applications.program_fixtures import load_all_programs
+    from awards.funding import incentives_load
+
+    load_all_programs()
+    incentives_load()
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("program-register", args=["hangzhou"])).content.decode()
+    assert "Incentive table (highest, not repeated)" in page and "5000000" in page
+    assert "Recommendation to the China Quality Award" in client.get(
+        reverse("program-register", args=["beijing"])).content.decode()
