@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from applications.models import Application, Round
@@ -513,11 +513,13 @@ def groups_needing_attention(round_id: int | None = None):
     qs = ExpertGroup.objects.exclude(round__phase=RoundPhase.CLOSED).select_related("round__program")
     if round_id is not None:
         qs = qs.filter(round_id=round_id)
-    qs = qs.annotate(n=Count("members", distinct=True))
-    out = []
+    qs = qs.annotate(n=Count("members", distinct=True),
+                     leaders=Count("members", filter=Q(members__is_leader=True), distinct=True))
+    out, sizes = [], {}
     for group in qs:
-        review = settings_for(group.round.program)
-        has_leader = GroupMember.objects.filter(group=group, is_leader=True).exists()
-        if group.n < review.min_group_size or not has_leader:
+        program = group.round.program
+        if program.pk not in sizes:  # one settings read per program, not per group
+            sizes[program.pk] = settings_for(program).min_group_size
+        if group.n < sizes[program.pk] or not group.leaders:
             out.append(group)
     return out

@@ -280,3 +280,13 @@ def test_concurrent_group_add_member_for_one_expert_one_wins(review_objects, mon
 
     assert sorted(outcomes) == ["ok", "rule"], outcomes
     assert GroupMember.objects.filter(expert_id=expert_id).count() == 1
+
+
+def test_groups_needing_attention_reads_in_a_fixed_number_of_queries(review_objects, django_assert_max_num_queries):
+    """The office's home page asks it: a group without a leader is found without a query per group."""
+    o = review_objects
+    GroupMember.objects.filter(group=o.group_a).update(is_leader=False)
+    assert len(o.groups) >= 2
+    with django_assert_max_num_queries(3):  # the groups with their counts, one settings row per program
+        found = assignment.groups_needing_attention(o.round.pk)
+    assert o.group_a in found and o.group_b not in found
