@@ -119,7 +119,7 @@ class Vote(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Prepared")
-        OPEN = "open", _("Open")
+        OPEN = "open", _("Open for voting")
         CLOSED = "closed", _("Closed")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="votes")
