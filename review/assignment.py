@@ -330,6 +330,27 @@ def groups_apply(*, round_id: int, stage: str, proposal: dict, actor) -> list[Ex
     return created
 
 
+# The rules a group's members follow, shared by a whole proposal and by one change by hand.
+
+def _region_problem(expert: Expert, review: ReviewSettings, home: str) -> str | None:
+    if expert.province != home and not (expert.shared and expert.province in review.partner_prefixes):
+        return _("%(name)s is not from this program's region or a partner region sharing experts.") % {
+            "name": expert.name}
+    return None
+
+
+def _full_message(review: ReviewSettings) -> str:
+    return _("The group already has %(max)s experts, the program's maximum.") % {"max": review.max_group_size}
+
+
+def _conflict_message(expert: Expert) -> str:
+    return _("%(name)s has a conflict of interest with an applicant of this group.") % {"name": expert.name}
+
+
+def _elsewhere_message(expert: Expert, group_label) -> str:
+    return _("%(name)s already sits in %(group)s of this stage.") % {"name": expert.name, "group": group_label}
+
+
 def proposal_problem(rnd: Round, specs: list, apps: dict) -> str | None:
     """The first rule a whole proposal breaks, or None (the rules of `membership_problem`)."""
     review = settings_for(rnd.program)
@@ -349,7 +370,7 @@ def proposal_problem(rnd: Round, specs: list, apps: dict) -> str | None:
                 return _("Application %(id)s is in two groups.") % {"id": app_id}
             seen_apps.add(app_id)
         if len(group_members) > review.max_group_size:
-            return _("The group already has %(max)s experts, the program's maximum.") % {"max": review.max_group_size}
+            return _full_message(review)
         leader = spec.get("leader")
         if leader is not None and leader not in group_members:
             return _("Only a member of the group can lead it.")
@@ -361,15 +382,12 @@ def proposal_problem(rnd: Round, specs: list, apps: dict) -> str | None:
             if expert_id not in qualified:
                 return qualification_problem(expert) or _("%(name)s may not review.") % {"name": expert.name}
             if any((expert_id, org) in clashes for org in orgs):
-                return _("%(name)s has a conflict of interest with an applicant of this group.") % {
-                    "name": expert.name}
+                return _conflict_message(expert)
             if expert_id in seen_experts:
-                return _("%(name)s already sits in %(group)s of this stage.") % {
-                    "name": expert.name, "group": _("Group %(number)s") % {"number": number}}
+                return _elsewhere_message(expert, _("Group %(number)s") % {"number": number})
             seen_experts.add(expert_id)
-            if expert.province != home and not (expert.shared and expert.province in review.partner_prefixes):
-                return _("%(name)s is not from this program's region or a partner region sharing experts.") % {
-                    "name": expert.name}
+            if problem := _region_problem(expert, review, home):
+                return problem
     return None
 
 
@@ -381,19 +399,15 @@ def membership_problem(expert: Expert, group: ExpertGroup) -> str | None:
     orgs = set(GroupApplication.objects.filter(group=group).values_list("application__organization_id", flat=True))
     clash = conflicted_pairs([expert.pk], orgs)
     if clash:
-        return _("%(name)s has a conflict of interest with an applicant of this group.") % {"name": expert.name}
+        return _conflict_message(expert)
     other = GroupMember.objects.filter(expert=expert, group__round_id=group.round_id, group__stage=group.stage) \
         .exclude(group=group).select_related("group").first()
     if other is not None:
-        return _("%(name)s already sits in %(group)s of this stage.") % {"name": expert.name, "group": other.group}
+        return _elsewhere_message(expert, other.group)
     review = settings_for(group.round.program)
     if GroupMember.objects.filter(group=group).exclude(expert=expert).count() >= review.max_group_size:
-        return _("The group already has %(max)s experts, the program's maximum.") % {"max": review.max_group_size}
-    home = group.round.program.region_code[:2]
-    if expert.province != home and not (expert.shared and expert.province in review.partner_prefixes):
-        return _("%(name)s is not from this program's region or a partner region sharing experts.") % {
-            "name": expert.name}
-    return None
+        return _full_message(review)
+    return _region_problem(expert, review, group.round.program.region_code[:2])
 
 
 def placement_problem(application: Application, group: ExpertGroup) -> str | None:
