@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from . import services
+from .criteria_freeze import criteria_frozen
 from .models import (
     Application,
     AwardProgram,
@@ -44,26 +45,53 @@ class AwardProgramAdmin(admin.ModelAdmin):
     filter_horizontal = ("recommenders",)
 
 
-class ItemInline(admin.TabularInline):
+class FrozenCriteriaReadOnly:
+    """Criteria in use by scorecards are shown read-only (applications/criteria_freeze.py): the
+    freeze would refuse the save anyway; here it is visible before anyone types."""
+
+    @staticmethod
+    def version_id_of(obj):
+        if isinstance(obj, CriteriaVersion):
+            return obj.pk
+        if isinstance(obj, Category):
+            return obj.version_id
+        return None
+
+    def _frozen(self, obj) -> bool:
+        return obj is not None and criteria_frozen(self.version_id_of(obj))
+
+    def has_change_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_delete_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        if isinstance(self, admin.options.InlineModelAdmin):
+            return not self._frozen(obj) and super().has_add_permission(request, obj)
+        return super().has_add_permission(request)
+
+
+class ItemInline(FrozenCriteriaReadOnly, admin.TabularInline):
     model = Item
     extra = 0
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(FrozenCriteriaReadOnly, admin.ModelAdmin):
     list_display = ("version", "number", "name_zh", "points")
     list_filter = ("version",)
     inlines = [ItemInline]
 
 
-class CategoryInline(admin.TabularInline):
+class CategoryInline(FrozenCriteriaReadOnly, admin.TabularInline):
     model = Category
     extra = 0
     show_change_link = True
 
 
 @admin.register(CriteriaVersion)
-class CriteriaVersionAdmin(admin.ModelAdmin):
+class CriteriaVersionAdmin(FrozenCriteriaReadOnly, admin.ModelAdmin):
     list_display = ("code", "name_zh", "total_points", "based_on")
     inlines = [CategoryInline]
 

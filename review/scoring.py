@@ -146,7 +146,7 @@ def is_group_leader(user, application, stage) -> bool:
 def scorecard_for(expert: Expert, application: Application, stage: str | None = None) -> Scorecard:
     """The expert's scorecard of the application in the round's current stage, created with one
     row per criteria item the first time. Refused unless the expert may review it now."""
-    if expert.user_id is None or not access.can_review(expert.user, application):
+    if not access.expert_can_review(expert, application):
         raise ScoringError("forbidden", _("You do not review this application."))
     current = current_stage(application)
     if stage is None:
@@ -385,6 +385,9 @@ def _refuse_delete(sender, instance, **kwargs):
 
 
 def connect_criteria_freeze() -> None:
+    from applications.criteria_freeze import register_freeze
+
+    register_freeze(criteria_frozen)
     for model in (CriteriaVersion, Category, Item):
         pre_save.connect(_refuse_save, sender=model, dispatch_uid=f"review-criteria-frozen-{model.__name__}")
         pre_delete.connect(_refuse_delete, sender=model, dispatch_uid=f"review-criteria-frozen-del-{model.__name__}")

@@ -187,3 +187,25 @@ def test_unsubmitted_scorecards_are_on_the_to_do_list(review_objects):
     titles = [i.title for i in scoring.scoring_todo(o.users["expert_a"])]
     assert not any(o.app_a.number in t for t in titles)
     assert scoring.scoring_todo(o.users["expert_none"]) == []
+
+
+def test_the_admin_shows_frozen_criteria_read_only_and_refuses_a_post(client, review_objects, django_user_model):
+    from django.urls import reverse
+
+    o = review_objects
+    criteria = o.round.program.criteria
+    category = criteria.categories.first()
+    admin_user = django_user_model.objects.create_superuser("criteria-admin", "ca@example.cn", "x-Admin-pass-2026")
+    client.force_login(admin_user)
+    url = reverse("admin:applications_category_change", args=[category.pk])
+    assert 'name="_save"' in client.get(url).content.decode()  # not frozen yet: a form
+    card_of(o)
+    response = client.get(url)
+    assert response.status_code == 200 and 'name="_save"' not in response.content.decode()
+    response = client.post(url, {"version": criteria.pk, "number": category.number, "points": category.points,
+                                 "name_zh": "改名", "order": category.order})
+    assert response.status_code == 403
+    category.refresh_from_db()
+    assert category.name_zh != "改名"
+    version_page = client.get(reverse("admin:applications_criteriaversion_change", args=[criteria.pk]))
+    assert version_page.status_code == 200 and 'name="_save"' not in version_page.content.decode()
