@@ -201,3 +201,25 @@ def test_application_page_shows_the_votes_to_the_office_not_to_the_applicant(cli
     Membership.objects.create(user=applicant, organization=w.apps[0].organization, role=Membership.Role.ADMIN)
     response = login(client, applicant).get(url)
     assert response.status_code == 200 and 'id="deliberation-panel"' not in response.content.decode()
+
+
+def test_member_participation_and_api_list_query_counts(client, world):
+    from deliberation import meetings as meeting_services
+
+    w = world
+    meeting = prepare(w)
+    voting.vote_create(meeting_id=meeting.pk, actor=w.office, tier_id=w.secret.pk)
+    c = login(client, w.members[1])
+    small = (_queries(c, reverse("deliberation-mine")), _queries(c, reverse("api-deliberation-rounds")))
+    for year in (2030, 2032):
+        rnd = make_round(w.program, phase="deliberation", year=year)
+        make_application(rnd, make_org(), state=S.IN_DELIBERATION)
+        other = meeting_services.meeting_save(
+            round_id=rnd.pk, actor=w.office, held_at=meeting.held_at, place="会议室",
+            member_ids=[m.pk for m in w.members], chair_id=w.members[0].pk)
+        meeting_services.attendance_record(meeting_id=other.pk, actor=w.office,
+                                           present_ids=[m.pk for m in w.members])
+        voting.vote_create(meeting_id=other.pk, actor=w.office, tier_id=w.secret.pk)
+    page = c.get(reverse("deliberation-mine")).content.decode()
+    assert page.count('class="card participation"') == 3
+    assert (_queries(c, reverse("deliberation-mine")), _queries(c, reverse("api-deliberation-rounds"))) == small
