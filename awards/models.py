@@ -175,6 +175,16 @@ class ExternalHonour(models.Model):
         return f"{self.organization} · {self.get_kind_display()} {self.year}"
 
 
+#: Achievement lines of the incentive tables: within one line grants are "highest, not repeated".
+ACHIEVEMENT_LINES = {
+    "excellence_model": _("Performance-excellence model project"),
+}
+
+
+def line_label(code: str) -> str:
+    return str(ACHIEVEMENT_LINES.get(code, code)) if code else ""
+
+
 class IncentiveRate(models.Model):
     """One line of a program's incentive table: what an honour is worth to the paying program.
 
@@ -214,6 +224,10 @@ class IncentiveRate(models.Model):
     @property
     def value(self):
         return self.tier.prize_amount if self.tier_id else self.amount
+
+    @property
+    def line_display(self):
+        return line_label(self.line)
 
     @property
     def value_is_cap(self):
