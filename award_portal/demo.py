@@ -11,7 +11,7 @@ DEMO_USERS = [
     ("office", Role.OFFICE, "王评审办", "office@example.cn"),
     ("applicant", Role.APPLICANT, "李申报", "applicant@example.cn"),
     ("recommender", Role.RECOMMENDER, "赵推荐", "recommender@example.cn"),
-    ("expert", Role.EXPERT, "陈专家", "expert@example.cn"),
+    ("expert", Role.EXPERT, "陈建国", "expert@example.cn"),
     ("guidance", Role.GUIDANCE, "周指导", "guidance@example.cn"),
     ("committee", Role.COMMITTEE, "孙委员", "committee@example.cn"),
     ("supervisor", Role.SUPERVISOR, "吴监督", "supervisor@example.cn"),

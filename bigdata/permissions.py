@@ -10,8 +10,8 @@ The policy:
   (the group reviews the expert groups' reports, the committee examines the results: Beijing
   2020 draft art. 8 and 11);
 * an expert sees the big-data panel only of an application assigned to them (Beijing 2020 draft
-  art. 18–19: groups score "依据评审标准和大数据反馈数据"); assignments come from the review app
-  through `applications.selectors.VISIBILITY_PROVIDERS`, so until it registers one no expert
+  art. 18–19: groups score "依据评审标准和大数据反馈数据"); the review app registers who
+  reviews what (`register_reviewer_check`: `review.access.can_review`), so without it no expert
   sees any big data;
 * only the office imports, starts and resumes runs and decides flags (supervisors change
   nothing), and nobody decides a flag of a run that a newer run of the same program has
@@ -51,19 +51,20 @@ def can_open_flag(user, flag) -> bool:
     return can_read_screening(user)
 
 
+#: Checks (user, application) -> bool of the apps that assign reviewers (review.access.can_review).
+REVIEWER_CHECKS: list = []
+
+
+def register_reviewer_check(check) -> None:
+    if check not in REVIEWER_CHECKS:
+        REVIEWER_CHECKS.append(check)
+
+
 def is_assigned_expert(user, application) -> bool:
-    """An expert who may read the application through an assignment (a visibility provider)."""
+    """An expert who reviews the application now (their group, stage, signature, no conflict)."""
     if not has_role(user, Role.EXPERT):
         return False
-    from applications.models import Application
-    from applications.selectors import VISIBILITY_PROVIDERS
-
-    if not VISIBILITY_PROVIDERS:
-        return False
-    condition = VISIBILITY_PROVIDERS[0](user)
-    for provider in VISIBILITY_PROVIDERS[1:]:
-        condition |= provider(user)
-    return Application.objects.filter(condition, pk=application.pk).exists()
+    return any(check(user, application) for check in REVIEWER_CHECKS)
 
 
 def can_see_bigdata_panel(user, application) -> bool:

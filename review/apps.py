@@ -54,3 +54,10 @@ class ReviewConfig(AppConfig):
         from .views_selection import feedback_panel
 
         DETAIL_PANELS.append(feedback_panel)
+
+        # The big-data panel beside the scorecard (issue 13): experts see it for what they review now.
+        from bigdata.permissions import register_reviewer_check
+
+        from .access import can_review
+
+        register_reviewer_check(can_review)

@@ -5,7 +5,7 @@ The pool is Beijing's, with experts Tianjin and Hebei share (the Beijing–Tianj
 sharing of the 2nd-edition report). The round in material review is Langfang's 2026 round: the
 other demo rounds are open, in eligibility review or closed, and a Beijing round cannot be in
 review while the biennial program's next round is open. Langfang (Hebei) draws its own experts
-and shared ones from Beijing and Tianjin — the demo expert `expert` (陈专家) among them: the only
+and shared ones from Beijing and Tianjin — the demo expert `expert` (陈建国) among them: the only
 shared expert in the power and gas field (GB/T 4754 section D) that one Langfang applicant needs,
 so the per-section minimum of the draw takes him whatever the supervisor's number.
 
@@ -146,7 +146,7 @@ def _email(key):
 def load():
     office = ensure_user("office", Role.OFFICE, "王评审办", "office@example.cn", staff=True)
     supervisor = ensure_user("supervisor", Role.SUPERVISOR, "吴监督", "supervisor@example.cn")
-    demo_expert = ensure_user(EXPERT_LOGIN, Role.EXPERT, "陈专家", "expert@example.cn")
+    demo_expert = ensure_user(EXPERT_LOGIN, Role.EXPERT, "陈建国", "expert@example.cn")
     _settings()
     rng = random.Random(4754)
     rnd = _langfang_round(rng, office)

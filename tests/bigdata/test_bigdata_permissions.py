@@ -16,10 +16,8 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db.models import Q
 from django.test import Client
 
-from applications import selectors
 from applications.enums import ApplicationState
 from applications.models import AwardProgram
 from award_portal.navigation import items_for
@@ -168,14 +166,14 @@ def test_the_big_data_panel_and_its_links_per_role(world, role):
 
 
 def test_an_assigned_expert_sees_the_panel_of_that_application_only(world, make_user, monkeypatch):
-    """Assignments come from the review app as a visibility provider; given one, the assigned
+    """Assignments come from the review app as a reviewer check; given one, the assigned
     expert sees the big-data panel of that application and of no other."""
     expert = world["users"]["expert"]
     assigned = world["application"]
     other = make_application(make_round(AwardProgram.objects.get(code="beijing")), make_org(),
                              state=ApplicationState.IN_MATERIAL_REVIEW)
-    monkeypatch.setattr(selectors, "VISIBILITY_PROVIDERS", [
-        lambda user: Q(pk=assigned.pk) if user.pk == expert.pk else Q(pk__in=[])])
+    monkeypatch.setattr(permissions, "REVIEWER_CHECKS", [
+        lambda user, application: user.pk == expert.pk and application.pk == assigned.pk])
 
     assert permissions.can_see_bigdata_panel(expert, assigned)
     assert not permissions.can_see_bigdata_panel(expert, other)

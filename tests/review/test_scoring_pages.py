@@ -54,6 +54,10 @@ def test_the_page_shows_every_item_with_bands_and_links(client, review_objects):
     assert reverse("review-scorecard-autosave", args=[o.app_a.pk]) in html
     assert "data-bands=" in html and "data-confirm=" in html and "<script>" not in html
     assert "js/scorecard.js" in html
+    # The organisation's big-data feedback beside the form (the panel the office sees too).
+    assert 'id="bigdata-feedback"' in html
+    other = login(client, o.users["expert_a"]).get(reverse("review-scorecard", args=[o.app_b.pk]))
+    assert other.status_code == 404
 
 
 def test_the_page_runs_a_constant_number_of_queries(client, review_objects, django_assert_max_num_queries):
