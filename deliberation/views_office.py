@@ -67,6 +67,11 @@ def _meeting_context(request, rnd, *, meeting_form=None, recusal_form=None):
             context["recusal_form"] = recusal_form or RecusalForm(members=context["members"], applications=finalists)
             context["vote_form"] = VoteCreateForm(tiers=rnd.program.tiers.order_by("rank"))
             context["places"] = [(t, voting.places_left(meeting, t)) for t in rnd.program.tiers.order_by("rank")]
+            if not meeting.frozen:
+                eligible, excluded = voting.eligible_candidates(meeting)
+                names = {a.pk: a.organization.name for a in finalists}
+                context["eligible"] = eligible
+                context["excluded"] = [(names.get(pk, pk), reason) for pk, reason in excluded.items()]
     return context
 
 

@@ -223,3 +223,18 @@ def test_member_participation_and_api_list_query_counts(client, world):
     page = c.get(reverse("deliberation-mine")).content.decode()
     assert page.count('class="card participation"') == 3
     assert (_queries(c, reverse("deliberation-mine")), _queries(c, reverse("api-deliberation-rounds"))) == small
+
+
+def test_the_office_chooses_the_list_and_sees_who_is_excluded(client, world):
+    w = world
+    w.program.score_floor = 600
+    w.program.save()
+    w.scores({w.apps[0].pk: 700, w.apps[1].pk: 650, w.apps[2].pk: 640, w.apps[3].pk: 500})
+    prepare(w)
+    c = login(client, w.office)
+    page = c.get(reverse("deliberation-meeting", args=[w.round.pk])).content.decode()
+    assert "scored 500, below the program" in page and 'id="excluded"' in page
+    c.post(reverse("deliberation-vote-create", args=[w.round.pk]),
+           {"tier": w.secret.pk, "applications": [w.apps[0].pk, w.apps[2].pk]})
+    vote = Vote.objects.get()
+    assert list(vote.candidates.values_list("application_id", flat=True)) == [w.apps[0].pk, w.apps[2].pk]
