@@ -25,7 +25,7 @@ def default_title(rnd) -> str:
 def default_preamble(rnd) -> str:
     return (f"为推动质量提升和品牌发展，树立质量标杆，{rnd.name_zh}评审工作按照自愿申报、资格审查、材料评审、"
             f"现场评审、审查评议、社会公示、批准表彰的程序依次开展。经评审委员会审议、社会公示，"
-            f"{rnd.program.issuing_government}决定，授予下列组织{rnd.program.name_zh}。\n"
+            f"{rnd.program.issuing_government}决定，对下列组织授予{rnd.program.name_zh}相应奖项，予以表彰。\n"
             "希望获奖组织珍惜荣誉，发挥示范引领作用，持续追求卓越；各单位要以获奖组织为榜样，"
             "学习先进质量管理方法，不断提升质量管理水平。")
 
