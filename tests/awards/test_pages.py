@@ -103,3 +103,16 @@ def test_rules_register_lists_what_the_awards_app_runs(client):
     assert "Incentive table (highest, not repeated)" in page and "5000000" in page
     assert "Recommendation to the China Quality Award" in client.get(
         reverse("program-register", args=["beijing"])).content.decode()
+
+
+def test_office_todo_follows_the_steps(make_user):
+    from awards.selectors import office_todo
+    from tests.awards.support import conferred as confer_all
+
+    office = make_user(Role.OFFICE)
+    o = approval_round(n_award=1, n_nomination=0)
+    assert [str(i.title) for i in office_todo(office)] == [f"登记政府批准：{o.round.name}"]
+    assert office_todo(make_user(Role.SUPERVISOR)) == []
+    confer_all(office, o)
+    titles = [str(i.title) for i in office_todo(office)]
+    assert titles == ["待核准的奖金和资助：1 项"]
