@@ -5,6 +5,7 @@ supervisors read all of it. An organisation's members read their own certificate
 The certificate check and a published decision are public.
 """
 
+from applications.enums import ApplicationState
 from applications.models import Membership
 from award_portal.roles import can_read_everything, is_office
 
@@ -29,6 +30,9 @@ def has_own_awards(user) -> bool:
 
 
 def can_download_certificate(user, certificate) -> bool:
+    """The office and supervisors always; the winner's members while the award stands (a revoked
+    award's certificate is withdrawn: Hangzhou 2025 六(三) 收回奖牌、证书)."""
     if can_read_awards(user):
         return True
-    return certificate.application.organization_id in organization_ids_of(user)
+    return (certificate.application.organization_id in organization_ids_of(user)
+            and certificate.application.state == ApplicationState.AWARDED)

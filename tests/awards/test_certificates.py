@@ -136,3 +136,13 @@ def test_the_application_page_shows_the_certificate_to_its_members(client, make_
     client.force_login(member(make_user, certificate.application))
     page = client.get(reverse("application-detail", args=[certificate.application_id])).content.decode()
     assert 'id="awards-panel"' in page and reverse("awards-certificate-pdf", args=[certificate.pk]) in page
+
+
+def test_a_revoked_certificate_is_no_longer_downloaded_by_the_winner(client, make_user, issued):
+    certificate = issued.certificates[0]
+    holder = member(make_user, certificate.application)
+    put_in_state(certificate.application, ApplicationState.REVOKED)
+    client.force_login(holder)
+    assert client.get(reverse("awards-certificate-pdf", args=[certificate.pk])).status_code == 404
+    client.force_login(issued.office)
+    assert client.get(reverse("awards-certificate-pdf", args=[certificate.pk])).status_code == 200
