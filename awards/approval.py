@@ -78,8 +78,6 @@ def approval_record(*, round_id: int, actor, approving_body: str, approved_on, a
         round=rnd, approving_body=approving_body[:100], approved_on=approved_on,
         document_number=(document_number or "").strip()[:64], note=(note or "").strip(), recorded_by=actor,
         scan_name=scan_info.get("name", ""), scan_sha256=scan_info.get("sha256", ""))
-    if scan is not None:
-        approval.scan.save(scan_info["name"], scan, save=True)
     for application in applications:
         if application.tier_id is None:
             raise AwardsError(_("%(org)s has no proposed tier.") % {"org": application.organization.name}, "state")
@@ -89,6 +87,8 @@ def approval_record(*, round_id: int, actor, approving_body: str, approved_on, a
         except TransitionError as exc:
             raise AwardsError(f"{application.organization.name}: {exc.message}", exc.code) from exc
         ApprovedEntry.objects.create(approval=approval, application=application, tier=application.tier)
+    if scan is not None:  # stored only once every transition went through (no orphan file on a refusal)
+        approval.scan.save(scan_info["name"], scan, save=True)
     audit_record(action="awards.approval_recorded", obj=approval, actor=actor, after={
         "round": rnd.pk, "approving_body": approval.approving_body, "approved_on": approved_on,
         "document_number": approval.document_number, "scan_sha256": approval.scan_sha256,
