@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from award_portal.audit import audit_walk
+from award_portal.audit_anchor import anchors_read
 
 HASH_RE = re.compile(r"^[0-9a-f]{64}$")
 
@@ -28,7 +29,9 @@ def trail_check(*, entry_id: int, entry_hash: str) -> TrailCheck:
     entry_hash = (entry_hash or "").strip().lower()
     if not HASH_RE.match(entry_hash):
         return TrailCheck(False, _("A hash is 64 characters 0–9 and a–f, as printed on the notice."))
-    walk = audit_walk(want_ids=frozenset({entry_id}))
+    anchors, _problems = anchors_read()  # authentic anchors only (MAC'd with the key outside the database)
+    covering = [anchor for _n, anchor in anchors if anchor["id"] >= entry_id]
+    walk = audit_walk(want_ids=frozenset({entry_id} | {anchor["id"] for anchor in covering}))
     seen = walk.seen.get(entry_id)
     if seen is None:
         if entry_id > walk.last_id:
@@ -43,7 +46,15 @@ def trail_check(*, entry_id: int, entry_hash: str) -> TrailCheck:
     if walk.bad is not None and walk.bad.pk <= entry_id:
         return TrailCheck(False, _("The trail does not verify at entry %(bad)s, before or at entry %(id)s: an entry "
                                    "was changed or removed.") % {"bad": walk.bad.pk, "id": entry_id})
+    for anchor in covering:
+        if walk.seen.get(anchor["id"]) != (anchor["hash"], anchor["mac"]):
+            return TrailCheck(False, _("Entry %(id)s is there, but the trail no longer matches the anchor written "
+                                       "outside the database at %(at)s: it was cut or rewritten after it.") % {
+                "id": entry_id, "at": anchor["at"]})
     after = max(0, walk.last_id - entry_id)
-    return TrailCheck(True, _("Entry %(id)s is in the trail unchanged, and the trail verifies from its first entry "
-                              "up to it (%(after)s entries were recorded after it).") % {
-        "id": entry_id, "after": after}, after)
+    message = _("Entry %(id)s is in the trail unchanged, and the trail verifies from its first entry up to it "
+                "(%(after)s entries were recorded after it).") % {"id": entry_id, "after": after}
+    if covering:
+        message += " " + _("An anchor kept outside the database since %(at)s covers it as well.") % {
+            "at": covering[0]["at"]}
+    return TrailCheck(True, message, after)

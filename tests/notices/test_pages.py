@@ -243,3 +243,33 @@ def test_too_many_objections_from_one_address_get_the_time_to_retry(client, sett
     assert "Too many requests from your address. Please try again after" in refused
     assert "事实" in refused  # what was typed is kept
     assert Objection.objects.count() == 1
+
+
+def test_the_trail_check_reads_the_anchor_that_covers_the_notice(client, settings, tmp_path):
+    from award_portal.audit_anchor import audit_anchor_write
+    from notices.trail import trail_check
+
+    settings.AUDIT_ANCHOR_DIR = str(tmp_path / "anchors")
+    [notice] = notices(1)
+    anchor = audit_anchor_write()
+    with translation.override("en"):
+        result = trail_check(entry_id=notice.audit_event_id, entry_hash=notice.audit_hash)
+    assert result.ok and f"since {anchor['at']} covers it" in result.message
+
+
+def test_the_trail_check_fails_when_the_trail_differs_from_a_covering_anchor(settings, tmp_path):
+    import json
+
+    from award_portal.audit_anchor import anchor_mac
+    from notices.trail import trail_check
+
+    settings.AUDIT_ANCHOR_DIR = str(tmp_path)
+    [notice] = notices(1)
+    head = AuditEvent.objects.order_by("-id").first()
+    # What an anchor written before a rewrite would say: the same entry with other content.
+    record = {"seq": 1, "id": head.pk, "hash": "f" * 64, "mac": head.mac, "at": "2026-01-01T00:00:00+08:00", "prev": ""}
+    record["anchor_mac"] = anchor_mac(record)
+    (tmp_path / "anchors.jsonl").write_text(json.dumps(record) + "\n")
+    with translation.override("en"):
+        result = trail_check(entry_id=notice.audit_event_id, entry_hash=notice.audit_hash)
+    assert not result.ok and "no longer matches the anchor" in result.message
