@@ -40,7 +40,7 @@ class ObjectionForm(forms.Form):
     def __init__(self, *args, notice, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["entry"].choices = [("", "—")] + [
-            (e.pk, e.organization_name) for e in notice.entries.all()]
+            (e.pk, e.name) for e in notice.entries.all()]
 
 
 class StatusForm(forms.Form):
