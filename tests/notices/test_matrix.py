@@ -36,6 +36,8 @@ MATRIX = {
     "api-notices-list": ("get", None, PUBLIC),
     "api-notices-detail": ("get", lambda o: [o.notice.pk], PUBLIC),
     "api-notices-objections": ("get", None, READERS),
+    "api-notices-objection-decide": ("post", lambda o: [o.objection.pk], {Role.OFFICE}),
+    "api-notices-publish": ("post", lambda o: [o.round.pk], {Role.OFFICE}),
 }
 
 

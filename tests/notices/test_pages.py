@@ -274,3 +274,26 @@ def test_the_trail_check_fails_when_the_trail_differs_from_a_covering_anchor(set
     with translation.override("en"):
         result = trail_check(entry_id=notice.audit_event_id, entry_hash=notice.audit_hash)
     assert not result.ok and "no longer matches the anchor" in result.message
+
+
+def test_the_office_publishes_and_decides_through_the_api(client, make_user):
+    office = make_user(Role.OFFICE)
+    rnd, apps = round_with_proposed(n=2)
+    client.force_login(office)
+    url = reverse("api-notices-publish", args=[rnd.pk])
+    created = client.post(url, {"stage": NoticeStage.PROPOSED_WINNERS}, content_type="application/json")
+    assert created.status_code == 201 and len(created.json()["entries"]) == 2
+    again = client.post(url, {"stage": NoticeStage.PROPOSED_WINNERS}, content_type="application/json")
+    assert again.status_code == 400
+    notice = PublicNotice.objects.get(round=rnd)
+
+    from notices.objections import objection_submit
+    objection, _s = objection_submit(notice_id=notice.pk, entry_id=notice.entries.first().pk, facts="f",
+                                     reasons="r", contact_name="n", contact="c")
+    decide = reverse("api-notices-objection-decide", args=[objection.pk])
+    assert client.post(decide, {"upheld": True}, content_type="application/json").status_code == 400
+    answer = client.post(decide, {"upheld": True, "reasons": "核查属实"}, content_type="application/json")
+    assert answer.status_code == 200 and answer.json()["finding"] == "upheld"
+    assert Application.objects.get(pk=objection.entry.application_id).state == S.WITHDRAWN_AFTER_OBJECTION
+    client.force_login(make_user(Role.SUPERVISOR))
+    assert client.post(decide, {"upheld": False, "reasons": "x"}, content_type="application/json").status_code == 403
