@@ -156,6 +156,7 @@ def load():
     _conflicts(pool, rnd, office)
     _draw_and_groups(rnd, pool, office, supervisor)
     _scores(rnd, pool)
+    _bigdata_feedback(rnd, office)
 
 
 def _settings():
@@ -437,3 +438,40 @@ def _scores(rnd, pool):
                 application_id=app.pk, stage=Stage.MATERIAL, item_id=item.pk, percent=5 * round(level / 5),
                 reason="组内复议：对照现场证据，领导作用的方法已系统展开，但高层绩效评审尚未覆盖全部子公司，统一按此分值。",
                 actor=leader.expert.user)
+
+
+# --- Big-data feedback beside the scorecards ----------------------------------------------------
+
+def _bigdata_feedback(rnd, office):
+    """Public records of the Langfang applicants (registered after the big-data demo ran), the
+    round's screening and the program's evaluation: the panel beside each scorecard has data,
+    and one applicant's 较大 accident shows as a warning for the experts and the office."""
+    from bigdata.demo import _csv
+    from bigdata.models import RecordSource, Run
+    from bigdata.services import records_import, run_start
+
+    if Run.objects.filter(round=rnd).exists():
+        return
+    rng = random.Random(19580)
+    day = lambda n: (timezone.localdate() - datetime.timedelta(days=n)).isoformat()  # noqa: E731
+    rows = {"credit-rating": [], "media-report": [], "spot-check": [], "accident": []}
+    orgs = list(Organization.objects.filter(applications__round=rnd).order_by("pk").distinct())
+    for i, org in enumerate(orgs):
+        base = {"credit_code": org.credit_code, "org_name": org.name}
+        rows["credit-rating"].append({**base, "source_record_id": f"LF-CR-{org.pk}", "occurred_on": day(180),
+                                      "grade": rng.choice(["AAA", "AA", "A"]), "authority": "中诚信"})
+        for k in range(2):
+            rows["media-report"].append({**base, "source_record_id": f"LF-MED-{org.pk}-{k}", "occurred_on": day(60 + 90 * k),
+                                         "grade": rng.choice(["正面", "正面", "中性"]), "title": f"{org.name}相关报道",
+                                         "authority": "河北日报"})
+        rows["spot-check"].append({**base, "source_record_id": f"LF-SC-{org.pk}", "occurred_on": day(240),
+                                   "grade": "合格", "title": "产品质量监督抽查", "authority": "河北省市场监督管理局"})
+        if i == len(orgs) - 1:
+            rows["accident"].append({**base, "source_record_id": f"LF-ACC-{org.pk}", "occurred_on": day(400),
+                                     "grade": "较大", "deaths": "0", "title": "生产安全事故",
+                                     "authority": "廊坊市应急管理局"})
+    for code, source_rows in rows.items():
+        source = RecordSource.objects.get(code=code)
+        records_import(source=source, data=_csv(source, source_rows), file_name=f"{code}-langfang-demo.csv", actor=office)
+    run_start(program=rnd.program, actor=office, round=rnd)
+    run_start(program=rnd.program, actor=office, kind=Run.Kind.EVALUATION)

@@ -94,3 +94,20 @@ def test_the_admin_shows_the_demo_and_refuses_hand_edits_of_draws_and_groups(dem
     assert client.post(f"/admin/review/expertgroup/{group.pk}/delete/", {"post": "yes"}).status_code == 403
     assert client.post(f"/admin/review/expertdraw/{draw.pk}/change/", {"public_input": "1"}).status_code == 403
     assert ExpertGroup.objects.filter(pk=group.pk).exists()
+
+
+def test_the_demo_expert_scores_beside_the_big_data_feedback(demo, client):
+    """The Langfang round was screened and evaluated: each scorecard has its panel, and the
+    applicant with a 较大 accident shows a warning."""
+    from bigdata.models import Flag, Run
+
+    user = User.objects.get(username="expert")
+    application = reviewable_applications(user).order_by("pk").first()
+    rnd = application.round
+    run = Run.objects.filter(round=rnd, kind=Run.Kind.SCREENING).get()
+    assert run.subjects.count() == Application.objects.filter(round=rnd).values("organization").distinct().count()
+    assert Flag.objects.filter(run=run).exists()
+    assert Run.objects.filter(program=rnd.program, kind=Run.Kind.EVALUATION).exists()
+    client.force_login(user)
+    html = client.get(f"/review/applications/{application.pk}/score/").content.decode()
+    assert 'id="bigdata-feedback"' in html
