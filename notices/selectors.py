@@ -34,7 +34,7 @@ def with_entries(queryset):
                .order_by("decided_at", "pk"))
     return (queryset.select_related("round__program")
             .prefetch_related("entries", Prefetch("objections", queryset=decided, to_attr="decided_objections"))
-            .annotate(objection_count=Count("objections", distinct=True)))
+            .annotate(objection_count=Count("objections", distinct=True)).order_by("-starts_on", "-id"))
 
 
 def notices_current(now=None):
