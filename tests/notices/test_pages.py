@@ -297,3 +297,12 @@ def test_the_office_publishes_and_decides_through_the_api(client, make_user):
     assert Application.objects.get(pk=objection.entry.application_id).state == S.WITHDRAWN_AFTER_OBJECTION
     client.force_login(make_user(Role.SUPERVISOR))
     assert client.post(decide, {"upheld": False, "reasons": "x"}, content_type="application/json").status_code == 403
+
+
+def test_earlier_notices_are_listed_newest_first(client):
+    old_round, _a = round_with_proposed(n=1)
+    old = publish(old_round, starts_on=datetime.date(2016, 11, 11))
+    new_round, _b = round_with_proposed(n=1)
+    new = publish(new_round, starts_on=datetime.date(2024, 11, 18))
+    html = client.get(reverse("notices-list")).content.decode()
+    assert html.index(f'href="/notices/{new.pk}/"') < html.index(f'href="/notices/{old.pk}/"')
