@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from award_portal.demo import DEMO_PASSWORD
+from tests.applications.support import without_round_end_guards  # noqa: F401 (a fixture for every test module)
 
 
 @pytest.fixture

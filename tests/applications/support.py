@@ -15,6 +15,7 @@ import zipfile
 import zlib
 from html.parser import HTMLParser
 
+import pytest
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -257,3 +258,29 @@ def form_values(html: str) -> dict[str, str]:
     parser = _FormValues()
     parser.feed(html)
     return parser.values
+
+
+# ------------------------------------------------------------------ the table's own mechanics
+
+#: Apps whose guards need their own records (a signed vote, a finished notice, an approval):
+#: each tests its guards itself (tests/deliberation, tests/notices, tests/awards).
+ROUND_END_APPS = ("deliberation.", "notices.", "awards.")
+
+
+@pytest.fixture
+def without_round_end_guards():
+    """The transition table with only its own guards and those of the apps before the round's end,
+    for tests of the table's mechanics (quotas, phases, races, states)."""
+    from applications.workflow import TRANSITIONS
+
+    removed = {}
+    for action, transition in TRANSITIONS.items():
+        ours = [g for g in transition.extra_guards if getattr(g, "__module__", "").startswith(ROUND_END_APPS)]
+        for guard in ours:
+            transition.extra_guards.remove(guard)
+        removed[action] = ours
+    yield
+    for action, guards in removed.items():
+        for guard in guards:
+            if guard not in TRANSITIONS[action].extra_guards:
+                TRANSITIONS[action].extra_guards.append(guard)

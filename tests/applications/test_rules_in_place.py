@@ -26,7 +26,7 @@ from applications.services import (
     rule_result_decide,
 )
 from applications.tasks import evaluate_eligibility_task
-from applications.workflow import TransitionError, application_transition
+from applications.workflow import TRANSITIONS, TransitionError, application_transition
 from award_portal.audit import audit_events_for
 from award_portal.demo import DEMO_PASSWORD
 from award_portal.roles import Role
@@ -119,7 +119,7 @@ def test_pages_refuse_late_decisions_with_a_message(client, office):
 # --- Disqualification before the award (Beijing 2020 art. 24) ----------------------------------
 
 @pytest.mark.parametrize("state", [S.SUBMITTED, S.IN_SITE_REVIEW, S.PROPOSED, S.IN_PUBLIC_NOTICE, S.APPROVED])
-def test_fraud_disqualifies_at_any_stage_before_the_award(office, state):
+def test_fraud_disqualifies_at_any_stage_before_the_award(office, state, without_round_end_guards):
     """第二十四条: 以弄虚作假或不正当手段谋取奖项的组织，尚未授奖的，取消其评选资格."""
     program = make_program()
     tier = make_tier(program, quota=1)
@@ -135,7 +135,8 @@ def test_fraud_disqualifies_at_any_stage_before_the_award(office, state):
     # The tier's place is free again for the committee.
     other = make_application(application.round, make_org(), state=S.IN_DELIBERATION)
     type(application.round).objects.filter(pk=application.round_id).update(phase=P.DELIBERATION)
-    application_transition(application_id=other.pk, action=Action.PROPOSE, actor=office, tier=tier)
+    application_transition(application_id=other.pk, action=Action.PROPOSE, actor=office, tier=tier,
+                           owner=TRANSITIONS[Action.PROPOSE].owner)  # as the committee's conclusion runs it
 
 
 @pytest.mark.parametrize("state", [S.DRAFT, S.AWARDED, S.REVOKED, S.INELIGIBLE])
