@@ -137,6 +137,16 @@ def articles_load(program, articles: list[dict]):
     ProgramArticle.objects.filter(program=program).exclude(key__in=[a["key"] for a in articles]).delete()
 
 
+#: Callbacks run after the shipped programs are loaded: program data kept by other apps
+#: (awards: the incentive tables), loaded with the programs wherever they are loaded.
+AFTER_LOAD: list = []
+
+
+def register_after_load(callback) -> None:
+    if callback not in AFTER_LOAD:
+        AFTER_LOAD.append(callback)
+
+
 def load_all_programs() -> list[AwardProgram]:
     for path in sorted((FIXTURES / "criteria").glob("*.json")):
         data = _read(path)
@@ -151,4 +161,6 @@ def load_all_programs() -> list[AwardProgram]:
             programs.append(program_load(path))
         except ValidationError as exc:
             raise ValidationError(f"{path.name}: {exc}") from exc
+    for callback in AFTER_LOAD:
+        callback()
     return programs

@@ -181,6 +181,11 @@ ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row
 # Failed log-ins: locked per account and, separately, per client address.
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+# Public lookups limited per client (per process unless the cache is Redis): certificate
+# verification, objections to a notice.
+AWARDS_VERIFY_LIMIT = env.int("AWARDS_VERIFY_LIMIT", default=30)
+AWARDS_VERIFY_WINDOW = env.int("AWARDS_VERIFY_WINDOW", default=600)
+NOTICES_OBJECTIONS_PER_HOUR = env.int("NOTICES_OBJECTIONS_PER_HOUR", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True

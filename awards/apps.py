@@ -31,3 +31,10 @@ class AwardsConfig(AppConfig):
         register_provider(awards_measures)
         if awards_panel not in DETAIL_PANELS:
             DETAIL_PANELS.append(awards_panel)
+
+        # The incentive tables are program data: loaded with the programs (manage.py load_programs).
+        from applications.program_fixtures import register_after_load
+
+        from .funding import incentives_load
+
+        register_after_load(incentives_load)

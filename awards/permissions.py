@@ -7,7 +7,7 @@ The certificate check and a published decision are public.
 
 from applications.enums import ApplicationState
 from applications.models import Membership
-from award_portal.roles import can_read_everything, is_office
+from award_portal.roles import Role, can_read_everything, has_role, is_office
 
 
 def can_manage_awards(user) -> bool:
@@ -25,8 +25,9 @@ def organization_ids_of(user) -> list[int]:
 
 
 def has_own_awards(user) -> bool:
-    """The applicant's page: anyone acting for an organisation."""
-    return bool(organization_ids_of(user))
+    """The applicant's page: anyone acting for an organisation (asked by the menu on every page:
+    only applicants hold memberships, so nobody else costs a query)."""
+    return has_role(user, Role.APPLICANT) and bool(organization_ids_of(user))
 
 
 def can_download_certificate(user, certificate) -> bool:
