@@ -65,7 +65,9 @@ def round_dashboard(request, pk):
     counts = {row["state"]: row["n"] for row in rnd.applications.values("state").annotate(n=Count("id"))}
     # Only what the office itself runs: the applicant's and the recommender's steps are theirs.
     phase_actions = [{"transition": t, "count": sum(counts.get(st, 0) for st in t.sources),
-                      "bulk": not (t.needs_reason or t.needs_tier or t.owner)}
+                      "bulk": not (t.needs_reason or t.needs_tier or t.owner),
+                      "page": workflow.OWNER_PAGES[t.action](rnd) if t.owner and t.action in workflow.OWNER_PAGES
+                      else None}
                      for t in workflow.transitions_in_phase(rnd.phase) if office_runs(t, rnd.program)]
     return render(request, "applications/round_dashboard.html", {
         "round": rnd, "funnel": selectors.round_funnel(rnd), "applications": applications[:500],

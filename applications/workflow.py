@@ -239,6 +239,15 @@ def register_guard(action: str, guard: Guard):
         transition.extra_guards.append(guard)
 
 
+#: Where the office runs an owned transition for a round: {action: fn(round) -> URL}, registered
+#: by the owning app (the round dashboard links there instead of offering a button).
+OWNER_PAGES: dict[str, Callable] = {}
+
+
+def register_owner_page(action: str, url_for_round: Callable) -> None:
+    OWNER_PAGES[action] = url_for_round
+
+
 #: Callbacks run after a transition commits: fn(application, change). Notifications hook in here.
 AFTER_COMMIT_HOOKS: list[Callable] = []
 

@@ -38,3 +38,12 @@ class AwardsConfig(AppConfig):
         from .funding import incentives_load
 
         register_after_load(incentives_load)
+
+        # The round dashboard links to the page that runs the transitions this app owns.
+        from django.urls import reverse
+
+        from applications.enums import Action
+        from applications.workflow import register_owner_page
+
+        for action in (Action.APPROVE, Action.AWARD):
+            register_owner_page(action, lambda rnd: reverse("awards-round", args=[rnd.pk]))

@@ -46,3 +46,12 @@ class DeliberationConfig(AppConfig):
 
         register_nav(_("Deliberation"), "deliberation-rounds", visible=permissions.can_use_deliberation, order=40)
         register_todo(todo_items)
+
+        # The round dashboard links to the page that runs the transitions this app owns.
+        from django.urls import reverse
+
+        from applications.enums import Action
+        from applications.workflow import register_owner_page
+
+        for action in (Action.PROPOSE, Action.NOT_PROPOSE):
+            register_owner_page(action, lambda rnd: reverse("deliberation-meeting", args=[rnd.pk]))

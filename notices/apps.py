@@ -35,3 +35,12 @@ class NoticesConfig(AppConfig):
             register_nav(_("Calls for applications"), "notices-calls", order=9)
             register_nav(_("Public notices"), "notices-list", order=10)
             register_nav(_("Notices and objections"), "notices-office", order=62, visible=can_read_objections)
+
+        # The round dashboard links to the page that runs the transitions this app owns.
+        from django.urls import reverse
+
+        from applications.enums import Action
+        from applications.workflow import register_owner_page
+
+        register_owner_page(Action.START_NOTICE, lambda rnd: reverse("notices-publish", args=[rnd.pk]))
+        register_owner_page(Action.WITHDRAW_AFTER_OBJECTION, lambda rnd: reverse("notices-office"))

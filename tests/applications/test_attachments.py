@@ -7,11 +7,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from django.utils import translation
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from applications import drafts
 from applications.models import Attachment

@@ -6,9 +6,9 @@ run this module on both (`DATABASE_URL=postgres://… pytest tests/applications/
 import datetime
 
 import pytest
-from django.utils import translation
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from applications import forms as step_forms
 from applications.models import Application, AwardProgram

@@ -81,3 +81,19 @@ def test_bulk_form_is_refused_to_a_supervisor(client, make_user):
     client.force_login(make_user(Role.SUPERVISOR))
     assert client.post(f"/rounds/{rnd.pk}/bulk/", {"action": Action.MARK_ELIGIBLE}).status_code == 403
     assert not Application.objects.filter(round=rnd, state=S.ELIGIBLE).exists()
+
+
+@pytest.mark.parametrize("phase,state,action,page", [
+    (RoundPhase.DELIBERATION, S.IN_DELIBERATION, Action.PROPOSE, "/deliberation/rounds/{pk}/meeting/"),
+    (RoundPhase.PUBLIC_NOTICE, S.PROPOSED, Action.START_NOTICE, "/notices/office/rounds/{pk}/publish/"),
+    (RoundPhase.APPROVAL, S.IN_PUBLIC_NOTICE, Action.APPROVE, "/awards/rounds/{pk}/"),
+])
+def test_the_dashboard_links_an_owned_step_to_the_page_that_runs_it(client, make_user, phase, state, action, page):
+    """Owned transitions (the committee's vote, the notice, the approval) have no bulk button:
+    the dashboard links to the owning app's page for the round."""
+    rnd = make_round(make_program(), phase=phase)
+    make_application(rnd, make_org(), state=state)
+    client.force_login(make_user(Role.OFFICE))
+    html = client.get(f"/rounds/{rnd.pk}/").content.decode()
+    assert f'data-owner-page="{action}"' in html and page.format(pk=rnd.pk) in html
+    assert f'name="action" value="{action}"' not in html
