@@ -20,7 +20,6 @@ class ApplicationsConfig(AppConfig):
         from award_portal.roles import Role
 
         register_nav(_("Awards"), "programs", order=10)
-        register_nav(_("Results"), "results", order=11)
         register_nav(_("Rounds"), "round-list", roles={Role.OFFICE, Role.SUPERVISOR, Role.GUIDANCE, Role.COMMITTEE}, order=20)
         register_nav(_("My applications"), "application-list", roles={Role.APPLICANT}, order=21)
         register_nav(_("New application"), "application-start", roles={Role.APPLICANT}, order=22)

@@ -16,13 +16,10 @@ the button, so both ask the same question. Three kinds of blocker:
   with its `PublicNotice` records (applications imports no higher app).
 """
 
-import datetime
 
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-
-from award_portal.workdays import WorkingDayCalendar
 
 from .enums import PHASE_ORDER, ApplicationState, NoticeStage, RoundPhase
 from .models import Application, Round
@@ -92,15 +89,6 @@ def _state_blockers(rnd: Round) -> list[str]:
             counts[application.state] = counts.get(application.state, 0) + 1
     return [_("%(n)s application(s) still “%(state)s”: this phase must resolve them first.") % {
         "n": counts[state], "state": ApplicationState(state).label} for state in sorted(counts)]
-
-
-def notice_end(rnd: Round, stage_days: int, phase: str) -> datetime.date | None:
-    """The last day of the phase's notice: `stage_days` working days after the round entered it."""
-    entered = rnd.phase_changes.filter(to_phase=phase).order_by("-created_at", "-id").first()
-    if entered is None:
-        return None
-    start = timezone.localtime(entered.created_at).date()
-    return WorkingDayCalendar().add_working_days(start, stage_days)
 
 
 #: fn(round) -> list of translated reasons a notice of the round's phase holds it (notices.guards).

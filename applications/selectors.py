@@ -70,13 +70,6 @@ def open_rounds():
     return Round.objects.select_related("program").filter(phase=RoundPhase.APPLICATIONS_OPEN)
 
 
-def public_results():
-    """Closed and approval-stage rounds with their winners, for the public results page."""
-    return (Application.objects.filter(state__in=[S.AWARDED, S.REVOKED])
-            .select_related("round__program", "organization", "tier")
-            .order_by("-round__year", "round__program__code", "tier__rank", "organization__name"))
-
-
 # --- The home page: what each role has to do next -------------------------------------------
 
 #: Which deadline of a round the current phase works towards (the office's "due" date).

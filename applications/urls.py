@@ -5,7 +5,6 @@ from . import form_views, read_views, registration_views, views
 urlpatterns = [
     path("programs/", views.programs, name="programs"),
     path("programs/<slug:code>/register/", views.program_register, name="program-register"),
-    path("results/", views.results, name="results"),
     path("register/", registration_views.organization_register, name="organization-register"),
     path("organizations/<int:pk>/", registration_views.organization_detail, name="organization-detail"),
     path("invitations/<str:token>/", registration_views.invitation_accept, name="invitation-accept"),

@@ -31,11 +31,6 @@ def program_register(request, code):
     return render(request, "applications/program_register.html", {"register": rules_register.program_register(program)})
 
 
-def results(request):
-    """Public: winners of past rounds."""
-    return render(request, "applications/results.html", {"winners": selectors.public_results()})
-
-
 @login_required
 def round_list(request):
     if not permissions.can_view_round_dashboard(request.user):

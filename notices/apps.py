@@ -34,6 +34,7 @@ class NoticesConfig(AppConfig):
             NoticesConfig._nav_registered = True
             register_nav(_("Calls for applications"), "notices-calls", order=9)
             register_nav(_("Public notices"), "notices-list", order=10)
+            register_nav(_("Results"), "notices-results", order=11)
             register_nav(_("Notices and objections"), "notices-office", order=62, visible=can_read_objections)
 
         # The round dashboard links to the page that runs the transitions this app owns.

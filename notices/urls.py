@@ -1,6 +1,6 @@
 """The notices app's pages. Every name starts with "notices-" (tests/notices has the permission matrix).
 
-Included at the site root: the public pages live at /calls/, /notices/ and /notices/results/ …
+Included at the site root: the public pages live at /calls/, /notices/ and /results/ …
 """
 
 from django.urls import path
@@ -13,7 +13,7 @@ urlpatterns = [
     path("notices/<int:pk>/", views_public.notice_detail, name="notices-detail"),
     path("notices/<int:pk>/object/", views_public.objection_new, name="notices-objection-new"),
     path("notices/objection-status/", views_public.objection_status, name="notices-objection-status"),
-    path("notices/results/", views_public.results, name="notices-results"),
+    path("results/", views_public.results, name="notices-results"),
     path("notices/revoked/", views_public.revoked, name="notices-revoked"),
     path("notices/trail-check/", views_public.trail_check_page, name="notices-trail-check"),
     path("notices/office/", views_office.office, name="notices-office"),

@@ -45,7 +45,6 @@ MATRIX = {
     "healthz": ("get", None, PUBLIC),
     "programs": ("get", None, PUBLIC),
     "program-register": ("get", lambda o: [o.program.code], PUBLIC),
-    "results": ("get", None, PUBLIC),
     "login": ("get", None, PUBLIC),
     "password_reset": ("get", None, PUBLIC),
     "password_reset_done": ("get", None, PUBLIC),
