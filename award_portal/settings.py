@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "notices",
     "awards",
     "monitoring",
+    "cultivation",
 ]
 
 MIDDLEWARE = [

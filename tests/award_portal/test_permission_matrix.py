@@ -95,7 +95,8 @@ MATRIX = {
 BIGDATA = "bigdata"  # URL names starting with this: tests/bigdata's permission matrix
 REVIEW = ("review-", "api-review-")  # tests/review's permission matrix
 #: The end of a round: tests/deliberation, tests/notices and tests/awards hold their matrices.
-ROUND_END = ("deliberation-", "api-deliberation-", "notices-", "api-notices-", "awards-", "api-awards-")
+ROUND_END = ("deliberation-", "api-deliberation-", "notices-", "api-notices-", "awards-", "api-awards-",
+             "monitoring-", "api-monitoring-", "cultivation-", "api-cultivation-")
 
 
 def url_names(resolver=None, namespace=""):

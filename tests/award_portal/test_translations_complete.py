@@ -16,7 +16,7 @@ import polib
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = ["award_portal", "applications", "bigdata", "review", "deliberation", "notices", "awards", "monitoring",
+SOURCES = ["award_portal", "applications", "bigdata", "review", "deliberation", "notices", "awards", "monitoring", "cultivation",
            "templates", "locale"]
 CATALOGUE = Path("locale/zh_Hans/LC_MESSAGES/django.po")
 

@@ -1,0 +1,3 @@
+"""The cultivation app's JSON API under /api/cultivation/. Every name starts with "api-cultivation-"."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""The monitoring app's JSON API under /api/monitoring/. Every name starts with "api-monitoring-"."""
+
+urlpatterns = []
