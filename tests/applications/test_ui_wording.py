@@ -48,20 +48,20 @@ def test_every_transition_has_a_verb_in_both_languages(action):
         assert CJK.search(chinese) and chinese != english
 
 
-def test_approve_button_says_approve_not_approval_recorded(client, make_user):
+def test_approve_step_says_approve_not_approval_recorded(client, make_user):
+    """Approval is recorded on the awards page (its owner): the dashboard's link says what it does."""
     program = make_program()
-    application = make_application(make_round(program, phase=RoundPhase.APPROVAL), make_org(),
-                                   state=S.IN_PUBLIC_NOTICE)
+    rnd = make_round(program, phase=RoundPhase.APPROVAL)
+    make_application(rnd, make_org(), state=S.IN_PUBLIC_NOTICE)
     client.force_login(make_user(Role.OFFICE))
 
-    html = client.get(reverse("application-detail", args=[application.pk])).content.decode()
-    assert buttons(html)["approve"] == "批准"
+    html = client.get(reverse("round-dashboard", args=[rnd.pk])).content.decode()
+    assert "到专门页面批准" in html
     assert "已记录政府批准" not in html and "登记政府审定批准" not in html
-    assert "批准: this cannot be undone" not in html  # the confirmation is translated too
 
     support.english(client)
-    html = client.get(reverse("application-detail", args=[application.pk])).content.decode()
-    assert buttons(html)["approve"] == "Approve"
+    html = client.get(reverse("round-dashboard", args=[rnd.pk])).content.decode()
+    assert "Approve on its own page" in html
     assert "Government approval recorded" not in html
 
 

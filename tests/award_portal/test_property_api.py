@@ -16,6 +16,7 @@ from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
+from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
@@ -76,7 +77,7 @@ def test_the_schema_lists_the_operations(portal_data, wsgi_app):
 
 
 def test_no_operation_answers_with_a_server_error(portal_data, office_auth, wsgi_app):
-    statuses = []
+    statuses, no_negative = [], []
     for operation in operations(wsgi_app):
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
 
@@ -87,7 +88,14 @@ def test_no_operation_answers_with_a_server_error(portal_data, office_auth, wsgi
                 response = case.call_and_validate(headers=office_auth, checks=[not_a_server_error])
                 statuses.append((case.operation.label, response.status_code))
 
-            fuzz()
+            try:
+                fuzz()
+            except Unsatisfiable:
+                # An operation with nothing that can be made invalid (no parameters, no body the
+                # schema constrains) has no negative case; its positive cases ran above.
+                if mode != GenerationMode.NEGATIVE:
+                    raise
+                no_negative.append(operation.label)
     # The fuzzer reached the operations as the office (not only 401/403 at the door).
     answered = {label for label, status in statuses if status < 400}
     assert {"GET /api/programs/", "GET /api/bigdata/flags/", "GET /api/bigdata/runs/"} <= answered, statuses
