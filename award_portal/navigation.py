@@ -61,6 +61,20 @@ def items_for(user):
 
 
 def navigation(request):
+    # Partials rendered with the request (the application page's panels) run the context
+    # processors again: the menu and the unread count are worked out once per request.
+    cached = getattr(request, "_navigation_context", None)
+    if cached is not None:
+        return cached
+    context = _navigation(request)
+    try:
+        request._navigation_context = context
+    except AttributeError:
+        pass
+    return context
+
+
+def _navigation(request):
     user = getattr(request, "user", None)
     unread = 0
     if getattr(user, "is_authenticated", False):

@@ -147,6 +147,22 @@ def _items_part(application, card, rows=None, **refused) -> tuple[str, str]:
     return part
 
 
+PANELS_CACHE_SECONDS = 60
+
+
+def _panels(request, application) -> list[str]:
+    """The application's panels beside the form (its big-data feedback above all), rendered at most
+    once a minute per reader: they change with the office's screening work, not with the scores,
+    and reading them costs more than the rest of the page."""
+    key = f"review:scorecard-panels:{application.pk}:{request.user.pk}:{translation.get_language()}"
+    panels = cache.get(key)
+    if panels is None:
+        panels = [render_to_string(template, context, request=request)
+                  for template, context in detail_panels(application, request.user)]
+        cache.set(key, panels, PANELS_CACHE_SECONDS)
+    return panels
+
+
 def _page_context(request, application, card, rows=None, *, conflicts=None, posted=None, errors=None):
     items_html, overall_comment, overall_conflict = _items_part(
         application, card, rows, conflicts=conflicts, posted=posted, errors=errors)
@@ -155,8 +171,7 @@ def _page_context(request, application, card, rows=None, *, conflicts=None, post
     if leader:
         group_cards = list(Scorecard.objects.filter(application=application, stage=card.stage)
                            .select_related("expert").order_by("expert__name"))
-    panels = [render_to_string(template, context, request=request)
-              for template, context in detail_panels(application, request.user)]
+    panels = _panels(request, application)
     expert = card.expert if card.expert_id else None
     return {
         "application": application, "card": card, "items_html": mark_safe(items_html),
