@@ -7,3 +7,17 @@ class CultivationConfig(AppConfig):
 
     name = "cultivation"
     verbose_name = _("Cultivation")
+
+    def ready(self):
+        from award_portal.audit import register_action_labels
+        from award_portal.navigation import register_nav
+        from award_portal.todo import register_todo
+
+        from . import permissions
+        from .audit_labels import ACTION_LABELS
+        from .selectors import office_todo
+
+        register_action_labels(ACTION_LABELS)
+        register_nav(_("Cultivation"), "cultivation-home", order=65, visible=permissions.can_read_cultivation)
+        register_nav(_("My cultivation"), "cultivation-mine", order=66, visible=permissions.has_own_cultivation)
+        register_todo(office_todo)
