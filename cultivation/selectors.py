@@ -28,7 +28,8 @@ def tracked_with_stage(campaign):
     return (TrackedOrganization.objects.filter(campaign=campaign).select_related("organization")
             .annotate(applied=Exists(_applied(campaign)),
                       awarded=Exists(_applied(campaign, state=ApplicationState.AWARDED)),
-                      method_count=Count("methods")))
+                      method_count=Count("methods"))
+            .order_by("organization__name", "pk"))
 
 
 def stage_of(tracked) -> str:
@@ -122,13 +123,15 @@ def public_campaigns():
 
 
 def campaigns():
-    return Campaign.objects.select_related("program").annotate(n_tracked=Count("tracked"))
+    return Campaign.objects.select_related("program").annotate(n_tracked=Count("tracked")).order_by(
+        "-starts_on", "pk")
 
 
 def courses():
     return Course.objects.select_related("campaign", "host").annotate(
         n_enrolled=Count("enrolments"),
-        n_attended=Count("enrolments", filter=Q(enrolments__attendance=Enrolment.Attendance.ATTENDED)))
+        n_attended=Count("enrolments", filter=Q(enrolments__attendance=Enrolment.Attendance.ATTENDED))).order_by(
+        "-held_on", "pk")
 
 
 def upcoming_courses():
