@@ -45,3 +45,10 @@ class NoticesConfig(AppConfig):
 
         register_owner_page(Action.START_NOTICE, lambda rnd: reverse("notices-publish", args=[rnd.pk]))
         register_owner_page(Action.WITHDRAW_AFTER_OBJECTION, lambda rnd: reverse("notices-office"))
+
+        # The rules register: notices, objections and the public call.
+        from applications.rules_register import register_provider
+
+        from .rules_register import notices_measures
+
+        register_provider(notices_measures)

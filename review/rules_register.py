@@ -1,5 +1,6 @@
 """The review app's part of the rules register: the expert pool, conflicts, draws and groups,
-with the articles they apply (program settings shown with their current values)."""
+scoring, aggregation, site review, the guidance group and feedback letters, with the articles they
+apply (program settings shown with their current values)."""
 
 from django.utils.translation import gettext as _
 
@@ -14,6 +15,13 @@ POOL_ARTICLES = ["bj2020:art10", "bj2016:experts", "hz2025:2.3", "ah2010:art7", 
 DISCIPLINE_ARTICLES = ["bj2020:art25", "bj2016:supervision", "hz2025:6.2", "ah2010:art27"]
 GROUP_ARTICLES = ["bj2020:art18", "bj2020:art19", "hz2025:3.3.3", "ah2010:art6", "ah2010:art18"]
 SHARING_ARTICLES = ["bj2016:jjj-sharing"]
+#: Articles on scoring against the criteria, in material and in site review.
+SCORING_ARTICLES = ["bj2020:art12.3", "bj2020:art12.4", "bj2020:art18", "bj2020:art19", "hz2025:3.3.3",
+                    "hz2025:3.3.4", "ah2010:art10", "ah2010:art18"]
+RANKING_ARTICLES = ["bj2020:art19", "bj2020:art20", "hz2025:3.3.5", "ah2010:art19"]
+SITE_ARTICLES = ["bj2020:art19", "hz2025:3.3.4", "ah2010:art18"]
+GUIDANCE_ARTICLES = ["bj2020:art11"]
+FEEDBACK_ARTICLES = ["bj2020:art18", "lf:1.2"]
 
 
 def review_measures(program) -> list[Measure]:
@@ -42,6 +50,28 @@ def review_measures(program) -> list[Measure]:
                 _("group size %(min)s–%(max)s, about %(per)s applications per group") % {
                     "min": review.min_group_size, "max": review.max_group_size,
                     "per": review.applications_per_group}, GROUP_ARTICLES),
+        Measure(_("Scorecards"),
+                _("Each expert scores every criteria item in 5 % bands (GB/Z 19579), with strengths and "
+                  "opportunities, beside the application and its big-data feedback; submission locks the "
+                  "scorecard; the criteria are frozen once scoring began."),
+                str(program.criteria), SCORING_ARTICLES),
+        Measure(_("Aggregation, consensus and calibration"),
+                _("Group scores per item by the program's method, disagreements flagged for the leader's "
+                  "consensus, each expert's leniency estimated and removed; the ranking combines material, "
+                  "site and big-data scores under the program's weights."),
+                _("%(method)s; disagreement beyond %(t)s points; expert %(e)s / big data %(b)s") % {
+                    "method": program.get_aggregation_display(), "t": program.disagreement_threshold,
+                    "e": program.expert_weight, "b": program.bigdata_weight}, RANKING_ARTICLES),
+        Measure(_("Site visits and review reports"),
+                _("Site visits scheduled with their team and agenda, site scorecards, and a review report per "
+                  "application and stage written by the group leader (PDF)."), "", SITE_ARTICLES),
+        Measure(_("Guidance group opinions"),
+                _("The guidance group reads the groups' reports and the score statistics (ICC, Krippendorff's "
+                  "alpha, each expert's deviation) and records its opinions."), "", GUIDANCE_ARTICLES),
+        Measure(_("Feedback letters"),
+                _("Organisations not advanced or not shortlisted receive a letter composed from the experts' "
+                  "strengths and opportunities, without their names, edited and released by the office."),
+                "", FEEDBACK_ARTICLES),
         Measure(_("Shared experts of partner regions"),
                 _("Shared experts of the partner regions may be drawn and mixed into groups."),
                 ", ".join(partners) if partners else _("none"), SHARING_ARTICLES),
