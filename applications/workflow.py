@@ -222,6 +222,7 @@ TRANSITIONS: dict[str, Transition] = {t.action: t for t in [
                verb=gettext_lazy("Confer the award"),
                staff_label=gettext_lazy("Award conferred"), public_label=gettext_lazy("Awarded")),
     Transition(A.REVOKE, frozenset({S.AWARDED}), S.REVOKED, OFFICE, (), needs_reason=True,
+               owner="monitoring.revocation.revocation_approve",
                verb=gettext_lazy("Revoke the award"),
                staff_label=gettext_lazy("Award revoked"), public_label=gettext_lazy("Award revoked")),
     # Fraud or improper means found before the award is conferred: the applicant loses its place

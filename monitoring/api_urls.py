@@ -1,3 +1,15 @@
 """The monitoring app's JSON API under /api/monitoring/. Every name starts with "api-monitoring-"."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("runs/", api.Runs.as_view(), name="api-monitoring-runs"),
+    path("incidents/", api.Incidents.as_view(), name="api-monitoring-incidents"),
+    path("incidents/<int:pk>/explain/", api.IncidentExplain.as_view(), name="api-monitoring-incident-explain"),
+    path("incidents/<int:pk>/close/", api.IncidentClose.as_view(), name="api-monitoring-incident-close"),
+    path("revocations/", api.Revocations.as_view(), name="api-monitoring-revocations"),
+    path("reports/", api.Reports.as_view(), name="api-monitoring-reports"),
+    path("reports/<int:pk>/file/", api.ReportFile.as_view(), name="api-monitoring-report-file"),
+]
