@@ -132,3 +132,41 @@ def method_adopt(*, tracked_id, actor, method, adopted_on) -> MethodAdoption:
         "organization": tracked.organization.credit_code, "campaign": tracked.campaign_id, "method": method,
         "adopted_on": day})
     return adoption
+
+
+@transaction.atomic
+def register_import(*, campaign_id, actor, rows) -> int:
+    """Bring a campaign's existing register in at once (a city's paper ledger of the organisations
+    it serves): `rows` of `(credit_code, tracked_since, cultivated_on | None, [(method, adopted_on), …])`.
+    Organisations already tracked are left alone; an unknown code or method refuses the whole import.
+    Side effects: the rows, one audit `cultivation.register_imported` with the counts. Returns rows added."""
+    if not permissions.can_manage_cultivation(actor):
+        raise CultivationError(_("Only the review office tracks organisations."), "role")
+    campaign = Campaign.objects.select_for_update().filter(pk=campaign_id).first()
+    if campaign is None:
+        raise CultivationError(_("No such campaign."), "not_found")
+    rows = list(rows)
+    orgs = dict(Organization.objects.filter(credit_code__in=[r[0] for r in rows]).values_list("credit_code", "pk"))
+    have = set(TrackedOrganization.objects.filter(campaign=campaign).values_list("organization_id", flat=True))
+    new, adoptions = [], []
+    for code, since, cultivated_on, methods in rows:
+        if code not in orgs:
+            raise CultivationError(_("No organisation is registered with this credit code.") + f" ({code})", "input")
+        if orgs[code] in have:
+            continue
+        if any(m not in Method.values for m, _day in methods):
+            raise CultivationError(_("Choose one of the listed methods."), "input")
+        have.add(orgs[code])
+        new.append(TrackedOrganization(campaign=campaign, organization_id=orgs[code], tracked_since=since,
+                                       cultivated_on=cultivated_on, added_by=actor))
+        adoptions.append(methods)
+    TrackedOrganization.objects.bulk_create(new, batch_size=500)
+    created = {t.organization_id: t.pk for t in TrackedOrganization.objects.filter(
+        campaign=campaign, organization_id__in=[t.organization_id for t in new])}
+    MethodAdoption.objects.bulk_create([
+        MethodAdoption(tracked_id=created[t.organization_id], method=m, adopted_on=day, recorded_by=actor)
+        for t, methods in zip(new, adoptions, strict=True) for m, day in methods], batch_size=1000)
+    audit_record(action="cultivation.register_imported", obj=campaign, actor=actor, after={
+        "tracked": len(new), "cultivated": sum(1 for t in new if t.cultivated_on),
+        "methods": sum(len(m) for m in adoptions)})
+    return len(new)
