@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from applications.enums import ApplicationState
 from applications.models import Application
@@ -34,12 +35,12 @@ def tracked_with_stage(campaign):
 
 def stage_of(tracked) -> str:
     if tracked.awarded:
-        return _("Awarded")
+        return pgettext("cultivation stage", "Awarded")
     if tracked.applied:
-        return _("Applied")
+        return pgettext("cultivation stage", "Applied")
     if tracked.cultivated_on:
-        return _("Cultivated to apply")
-    return _("Tracked")
+        return pgettext("cultivation stage", "Cultivated to apply")
+    return pgettext("cultivation stage", "Tracked")
 
 
 def _pct(value, target):
@@ -102,15 +103,15 @@ def chart_data(campaign, figures) -> dict:
             "target": _("Target"), "actual": _("Actual"),
         },
         "targets": [
-            {"name": _("Cultivated to apply"), "value": figures["cultivated"], "target": figures["target_cultivated"]},
-            {"name": _("Applied"), "value": figures["applied"], "target": figures["target_cultivated"]},
+            {"name": pgettext("cultivation stage", "Cultivated to apply"), "value": figures["cultivated"], "target": figures["target_cultivated"]},
+            {"name": pgettext("cultivation stage", "Applied"), "value": figures["applied"], "target": figures["target_cultivated"]},
             {"name": _("Adopting quality methods"), "value": figures["adopting"], "target": figures["target_adopting"]},
         ],
         "stages": [
-            {"name": _("Tracked"), "value": figures["tracked"]},
-            {"name": _("Cultivated to apply"), "value": figures["cultivated"]},
-            {"name": _("Applied"), "value": figures["applied"]},
-            {"name": _("Awarded"), "value": figures["awarded"]},
+            {"name": pgettext("cultivation stage", "Tracked"), "value": figures["tracked"]},
+            {"name": pgettext("cultivation stage", "Cultivated to apply"), "value": figures["cultivated"]},
+            {"name": pgettext("cultivation stage", "Applied"), "value": figures["applied"]},
+            {"name": pgettext("cultivation stage", "Awarded"), "value": figures["awarded"]},
         ],
         "methods": [{"name": m["label"], "value": m["count"]} for m in figures["by_method"]],
         "timeline": figures["adopting_by_month"],
