@@ -21,3 +21,10 @@ class CultivationConfig(AppConfig):
         register_nav(_("Cultivation"), "cultivation-home", order=65, visible=permissions.can_read_cultivation)
         register_nav(_("My cultivation"), "cultivation-mine", order=66, visible=permissions.has_own_cultivation)
         register_todo(office_todo)
+
+        from applications.selectors import DETAIL_PANELS
+
+        from .panels import cultivation_panel
+
+        if cultivation_panel not in DETAIL_PANELS:
+            DETAIL_PANELS.append(cultivation_panel)

@@ -139,3 +139,20 @@ def test_menu_and_todo(o, make_user):
     assert not {"cultivation-home", "cultivation-mine"} & names(make_user(Role.EXPERT))
     assert [item.url for item in office_todo(o.office)] == [reverse("cultivation-course", args=[o.past.pk])]
     assert office_todo(make_user(Role.SUPERVISOR)) == []
+
+
+def test_application_page_shows_how_the_applicant_was_cultivated(client, o, make_user):
+    from tests.cultivation.support import applied
+
+    courses_attended = o.enrolment
+    courses_attended.attendance = "attended"
+    courses_attended.save()
+    application = applied(o.orgs[0])
+    url = reverse("application-detail", args=[application.pk])
+    for user, shown in ((o.office, True), (o.member, True), (make_user(Role.EXPERT), False)):
+        client.force_login(user)
+        response = client.get(url)
+        html = response.content.decode()
+        assert ('id="cultivation-panel"' in html) is shown, (user, response.status_code)
+        if shown:
+            assert "卓越绩效模式导入培训" in html and "百争创、千导入" in html
