@@ -35,9 +35,15 @@ def main():
     os.environ.setdefault("PORTAL_BASE_URL", "http://127.0.0.1:8000")  # links in e-mails; required with DEBUG off
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "award_portal.settings")
     only = os.environ.get("BENCH_ONLY", "")
-    if only not in ("", "bigdata", "review", "aggregation", "pages", "notices"):
-        sys.exit("BENCH_ONLY must be bigdata, review, aggregation, pages or notices")
+    if only not in ("", "bigdata", "review", "aggregation", "pages", "notices", "monitoring"):
+        sys.exit("BENCH_ONLY must be bigdata, review, aggregation, pages, notices or monitoring")
     from . import aggregation_bench, bigdata_bench, notice_bench, page_bench, review_bench
+
+    if only == "monitoring":
+        from . import monitoring_bench
+
+        monitoring_bench.run(scale)  # a database of its own
+        return
 
     if only == "notices":
         notice_bench.run(scale)  # gunicorn in child processes, on a database of its own
