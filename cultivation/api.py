@@ -8,6 +8,7 @@ not do this, 404 unknown, 409 a state that forbids it. Writes go through the ser
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework import permissions as drf_permissions
 from rest_framework.response import Response
@@ -17,7 +18,7 @@ from . import campaigns as campaign_services
 from . import courses as course_services
 from . import permissions, selectors
 from .errors import CultivationError
-from .models import Campaign, Course, Enrolment, TrackedOrganization
+from .models import Campaign, Course, Enrolment, Method, TrackedOrganization
 
 STATUS_OF = {"role": status.HTTP_403_FORBIDDEN, "input": status.HTTP_400_BAD_REQUEST,
              "not_found": status.HTTP_404_NOT_FOUND}
@@ -81,6 +82,40 @@ class EnrolmentSerializer(serializers.ModelSerializer):
         fields = ["id", "course", "organization", "person", "attendance"]
 
 
+class CourseInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Course.Kind.choices, default=Course.Kind.COURSE)
+    topic = serializers.CharField(max_length=200)
+    held_on = serializers.DateField()
+    place = serializers.CharField(max_length=200)
+    trainer = serializers.CharField(max_length=200)
+    capacity = serializers.IntegerField(min_value=1, max_value=10000)
+    campaign = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**31 - 1)
+    host = serializers.CharField(required=False, allow_blank=True, max_length=18)
+
+
+class AttendanceInput(serializers.Serializer):
+    attendance = serializers.DictField(child=serializers.ChoiceField(choices=[
+        Enrolment.Attendance.ATTENDED, Enrolment.Attendance.ABSENT]), allow_empty=False)
+
+
+class MethodInput(serializers.Serializer):
+    method = serializers.ChoiceField(choices=Method.choices)
+    adopted_on = serializers.DateField()
+
+
+class MethodOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    method = serializers.CharField()
+    adopted_on = serializers.DateField()
+
+
+def invalid(serializer) -> Response:
+    first = next(iter(serializer.errors.values()), [""])
+    detail = first[0] if isinstance(first, list) and first else str(first)
+    return Response({"detail": str(detail), "code": "input", "errors": serializer.errors},
+                    status=status.HTTP_400_BAD_REQUEST)
+
+
 class CampaignList(generics.ListAPIView):
     permission_classes = [CanReadCultivation]
     serializer_class = CampaignSerializer
@@ -94,6 +129,7 @@ class CampaignProgress(APIView):
 
     permission_classes = [drf_permissions.AllowAny]
 
+    @extend_schema(responses={200: dict})
     def get(self, request, pk):
         campaign = get_object_or_404(Campaign, pk=pk)
         if not permissions.can_see_progress(request.user, campaign):
@@ -108,13 +144,17 @@ class CourseList(generics.ListCreateAPIView):
     def get_queryset(self):
         return selectors.courses()
 
+    @extend_schema(request=CourseInput, responses={201: CourseSerializer})
     def create(self, request, *args, **kwargs):
-        d = request.data
+        form = CourseInput(data=request.data)
+        if not form.is_valid():
+            return invalid(form)
+        d = form.validated_data
         try:
             course = course_services.course_create(
-                actor=request.user, kind=d.get("kind", "course"), topic=d.get("topic", ""), held_on=d.get("held_on"),
-                place=d.get("place", ""), trainer=d.get("trainer", ""), capacity=d.get("capacity"),
-                campaign_id=d.get("campaign") or None, host_credit_code=d.get("host") or "")
+                actor=request.user, kind=d["kind"], topic=d["topic"], held_on=d["held_on"], place=d["place"],
+                trainer=d["trainer"], capacity=d["capacity"], campaign_id=d.get("campaign"),
+                host_credit_code=d.get("host") or "")
         except CultivationError as exc:
             return error(exc)
         return Response(CourseSerializer(selectors.courses().get(pk=course.pk)).data, status=status.HTTP_201_CREATED)
@@ -125,13 +165,15 @@ class Attendance(APIView):
 
     permission_classes = [CanManageCultivation]
 
+    @extend_schema(request=AttendanceInput, responses={200: dict})
     def post(self, request, pk):
         get_object_or_404(Course, pk=pk)
-        marks = request.data.get("attendance") if hasattr(request.data, "get") else None
-        if not isinstance(marks, dict) or not marks:
+        form = AttendanceInput(data=request.data)
+        if not form.is_valid():
             return error(CultivationError(gettext_lazy("Mark each participant as attended or absent."), "input"))
         try:
-            changed = course_services.attendance_record(course_id=pk, actor=request.user, attendance=marks)
+            changed = course_services.attendance_record(course_id=pk, actor=request.user,
+                                                        attendance=form.validated_data["attendance"])
         except CultivationError as exc:
             return error(exc)
         return Response({"changed": changed})
@@ -142,15 +184,19 @@ class MethodAdd(APIView):
 
     permission_classes = [drf_permissions.IsAuthenticated]
 
+    @extend_schema(request=MethodInput, responses={201: MethodOutput})
     def post(self, request, pk):
         tracked = get_object_or_404(TrackedOrganization, pk=pk)
         if not permissions.can_record_method(request.user, tracked):
             return error(CultivationError(gettext_lazy(
                 "Only the review office or the organisation itself records its methods."), "role"))
+        form = MethodInput(data=request.data)
+        if not form.is_valid():
+            return invalid(form)
         try:
             adoption = campaign_services.method_adopt(tracked_id=pk, actor=request.user,
-                                                      method=request.data.get("method", ""),
-                                                      adopted_on=request.data.get("adopted_on"))
+                                                      method=form.validated_data["method"],
+                                                      adopted_on=form.validated_data["adopted_on"])
         except CultivationError as exc:
             return error(exc)
         return Response({"id": adoption.pk, "method": adoption.method, "adopted_on": adoption.adopted_on},

@@ -156,3 +156,15 @@ def test_application_page_shows_how_the_applicant_was_cultivated(client, o, make
         assert ('id="cultivation-panel"' in html) is shown, (user, response.status_code)
         if shown:
             assert "卓越绩效模式导入培训" in html and "百争创、千导入" in html
+
+
+@pytest.mark.parametrize("body", [[], "x", {"topic": 5}, {"capacity": 10**30, "held_on": "0000-00-00"},
+                                  {"attendance": []}, {"attendance": {"abc": "attended"}}, {"method": None},
+                                  {"method": "lean", "adopted_on": "2999-01-01"}, {"campaign": -1}])
+def test_api_bad_bodies_get_a_reason_never_a_server_error(client, o, body):
+    client.force_login(o.office)
+    for url in (reverse("api-cultivation-courses"), reverse("api-cultivation-attendance", args=[o.past.pk]),
+                reverse("api-cultivation-methods", args=[o.tracked[0].pk])):
+        response = client.post(url, body, content_type="application/json")
+        assert response.status_code in (400, 409), (url, body, response.status_code)
+        assert response.json()["detail"]
