@@ -120,7 +120,7 @@ def chart_data(campaign, figures) -> dict:
 
 
 def public_campaigns():
-    return Campaign.objects.filter(is_public=True).select_related("program")
+    return Campaign.objects.filter(is_public=True).select_related("program").order_by("-starts_on", "pk")
 
 
 def campaigns():

@@ -9,6 +9,7 @@ urlpatterns = [
     path("campaigns/new/", views_office.campaign_create, name="cultivation-campaign-create"),
     path("campaigns/<int:pk>/", views_office.campaign, name="cultivation-campaign"),
     path("campaigns/<int:pk>/track/", views_office.track, name="cultivation-track"),
+    path("progress/", views_public.progress_index, name="cultivation-public"),
     path("campaigns/<int:pk>/progress/", views_public.progress, name="cultivation-progress"),
     path("tracked/<int:pk>/", views_office.tracked_detail, name="cultivation-tracked"),
     path("tracked/<int:pk>/cultivate/", views_office.cultivate, name="cultivation-cultivate"),

@@ -14,3 +14,8 @@ def progress(request, pk):
     figures = selectors.campaign_progress(campaign)
     return render(request, "cultivation/progress.html", {
         "campaign": campaign, "figures": figures, "chart": selectors.chart_data(campaign, figures)})
+
+
+def progress_index(request):
+    """The public campaigns, each linking to its progress page."""
+    return render(request, "cultivation/progress_index.html", {"campaigns": list(selectors.public_campaigns())})

@@ -27,6 +27,7 @@ MATRIX = {
     "cultivation-campaign": ("get", lambda o: [o.campaign.pk], READERS),
     "cultivation-track": ("post", lambda o: [o.campaign.pk], OFFICE),
     "cultivation-progress": ("get", lambda o: [o.campaign.pk], PUBLIC),
+    "cultivation-public": ("get", None, PUBLIC),
     "cultivation-tracked": ("get", lambda o: [o.tracked[0].pk], READERS | MEMBER),
     "cultivation-cultivate": ("post", lambda o: [o.tracked[1].pk], OFFICE),
     "cultivation-method-add": ("post", lambda o: [o.tracked[0].pk], OFFICE | MEMBER),

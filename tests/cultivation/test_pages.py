@@ -53,6 +53,8 @@ def test_lists_cost_a_bounded_number_of_queries(client, o, django_assert_max_num
     with django_assert_max_num_queries(15):
         assert client.get(reverse("cultivation-course", args=[o.past.pk])).status_code == 200
     client.logout()
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("cultivation-public")).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(reverse("cultivation-progress", args=[o.campaign.pk])).status_code == 200
     client.force_login(o.member)
