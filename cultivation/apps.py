@@ -22,7 +22,12 @@ class CultivationConfig(AppConfig):
         register_nav(_("My cultivation"), "cultivation-mine", order=66, visible=permissions.has_own_cultivation)
         register_todo(office_todo)
 
+        from applications.rules_register import register_provider
         from applications.selectors import DETAIL_PANELS
+
+        from .rules_register import cultivation_measures
+
+        register_provider(cultivation_measures)
 
         from .panels import cultivation_panel
 
