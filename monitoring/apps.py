@@ -13,12 +13,11 @@ class MonitoringConfig(AppConfig):
         from applications.workflow import register_owner_page
         from award_portal.audit import register_action_labels
         from award_portal.navigation import register_nav
-        from award_portal.roles import Role
         from award_portal.todo import register_todo
 
         from . import selectors
         from .audit_labels import ACTION_LABELS
-        from .permissions import can_read_monitoring
+        from .permissions import can_read_monitoring, has_awards
 
         register_action_labels(ACTION_LABELS)
         register_todo(selectors.todo_items)
@@ -26,7 +25,7 @@ class MonitoringConfig(AppConfig):
         if not getattr(MonitoringConfig, "_nav_registered", False):
             MonitoringConfig._nav_registered = True
             register_nav(_("Monitoring"), "monitoring-office", order=64, visible=can_read_monitoring)
-            register_nav(_("Award obligations"), "monitoring-mine", roles={Role.APPLICANT}, order=34)
+            register_nav(_("Award obligations"), "monitoring-mine", order=34, visible=has_awards)
 
 
 def reverse(name, *args):

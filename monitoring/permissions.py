@@ -33,6 +33,22 @@ def organization_ids_of(user) -> list[int]:
     return cached
 
 
+def has_awards(user) -> bool:
+    """The user acts for an organisation holding (or having held) an award: the winner's pages."""
+    if not _authenticated(user):
+        return False
+    cached = getattr(user, "_monitoring_has_awards", None)
+    if cached is None:
+        from applications.enums import ApplicationState
+        from applications.models import Application
+
+        ids = organization_ids_of(user)
+        cached = bool(ids) and Application.objects.filter(
+            organization_id__in=ids, state__in=[ApplicationState.AWARDED, ApplicationState.REVOKED]).exists()
+        user._monitoring_has_awards = cached
+    return cached
+
+
 def is_winner_member(user, application) -> bool:
     """A member of the winning organisation (explains incidents, reports them, files reports)."""
     return _authenticated(user) and application.organization_id in organization_ids_of(user)

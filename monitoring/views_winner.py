@@ -17,13 +17,13 @@ from .errors import MonitoringError
 from .forms import ExplainForm, ReportForm, SelfReportForm
 from .incidents import incident_explain, incident_self_report
 from .models import SelfEvaluationReport
-from .permissions import can_read_monitoring, is_winner_member, organization_ids_of
+from .permissions import can_read_monitoring, has_awards, is_winner_member
 from .views_office import _incident, _incident_page
 
 
 @login_required
 def mine(request):
-    if not organization_ids_of(request.user):
+    if not has_awards(request.user):
         raise PermissionDenied
     return render(request, "monitoring/mine.html", {
         "winners": selectors.winners_of(request.user), "incidents": selectors.incidents_of(request.user)[:100],
