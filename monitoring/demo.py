@@ -6,7 +6,9 @@
   office from a tip about its declared figures (demo data, marked as such), awaiting the winner's
   written explanation on /monitoring/mine/ (its representative's login: see the users list).
 * Self-evaluation reports are scheduled for every standing winner of a program that requires
-  them (Hangzhou); the demo holds no Hangzhou winner yet, so none is owed.
+  them. Only Hangzhou does (§六(四)), and its measures took effect on 2025-11-30: its first round
+  (2026) is open, so no winner can coherently owe a report yet (the first would fall due on
+  2027-06-30). The demo therefore shows no overdue report; the tests cover them.
 """
 
 import datetime

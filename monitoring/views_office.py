@@ -205,7 +205,8 @@ def _revocation_page(request, revocation, status=200, **forms):
     state = revocation.status
     default_announcement = _(
         "By approval of %(body)s, the %(program)s of %(org)s is revoked; its plaque, certificate and funds are "
-        "recovered.") % {"body": "…", "program": revocation.application.round.program.name,
+        "recovered.") % {"body": revocation.application.round.program.issuing_government,
+                         "program": revocation.application.round.program.name,
                          "org": revocation.application.organization.name}
     context = {
         "revocation": revocation, "can_manage": manage,
