@@ -10,16 +10,19 @@ class MonitoringConfig(AppConfig):
 
     def ready(self):
         from applications.enums import Action
+        from applications.selectors import DETAIL_PANELS
         from applications.workflow import register_owner_page
         from award_portal.audit import register_action_labels
         from award_portal.navigation import register_nav
         from award_portal.todo import register_todo
 
-        from . import selectors
+        from . import panels, selectors
         from .audit_labels import ACTION_LABELS
         from .permissions import can_read_monitoring, has_awards
 
         register_action_labels(ACTION_LABELS)
+        if panels.monitoring_panel not in DETAIL_PANELS:
+            DETAIL_PANELS.append(panels.monitoring_panel)
         register_todo(selectors.todo_items)
         register_owner_page(Action.REVOKE, lambda rnd: reverse("monitoring-revocations"))
         if not getattr(MonitoringConfig, "_nav_registered", False):

@@ -89,3 +89,13 @@ def test_home_todos_for_winner_and_office(client, world):
     assert any(world.incident.title in t for t in titles)
     office_titles = [i.title for s in todo_for(world.users[Role.OFFICE]) for i in s["items"]]
     assert office_titles
+
+
+def test_the_application_page_shows_the_award_panel_to_the_winner_and_readers(client, world):
+    url = reverse("application-detail", args=[world.mine.pk])
+    for role in (Role.APPLICANT, Role.OFFICE, Role.SUPERVISOR):
+        client.force_login(world.users[role])
+        body = client.get(url).content.decode()
+        assert 'id="monitoring-panel"' in body and world.incident.title in body, role
+    client.force_login(world.users[Role.APPLICANT])
+    assert reverse("monitoring-self-report", args=[world.mine.pk]) in client.get(url).content.decode()
