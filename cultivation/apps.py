@@ -20,6 +20,9 @@ class CultivationConfig(AppConfig):
         register_action_labels(ACTION_LABELS)
         register_nav(_("Cultivation"), "cultivation-home", order=65, visible=permissions.can_read_cultivation)
         register_nav(_("My cultivation"), "cultivation-mine", order=66, visible=permissions.has_own_cultivation)
+        # The published campaigns' progress, for everyone the office's page is not for (the public included).
+        register_nav(_("Quality cultivation"), "cultivation-public", order=12,
+                     visible=lambda user: not permissions.can_read_cultivation(user))
         register_todo(office_todo)
 
         from applications.rules_register import register_provider
