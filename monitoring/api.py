@@ -18,8 +18,9 @@ from applications.models import AwardProgram
 
 from . import permissions, selectors
 from .errors import MonitoringError
-from .incidents import incident_close, incident_explain
+from .incidents import incident_close, incident_explain, incident_self_report
 from .models import Incident, MonitoringRun, Revocation, SelfEvaluationReport
+from .revocation import revocation_approve, revocation_committee_decide, revocation_propose
 from .self_evaluation import report_file
 from .watch import MonitoringDeferred, monitoring_run
 
@@ -235,3 +236,121 @@ class ReportFile(generics.GenericAPIView):
         except MonitoringError as exc:
             return error(exc)
         return Response(ReportSerializer(report).data)
+
+
+class ProposeInput(serializers.Serializer):
+    application = serializers.IntegerField()
+    ground = serializers.ChoiceField(choices=Revocation.Ground.choices)
+    event_on = serializers.DateField(required=False, allow_null=True)
+    proposal = serializers.CharField(max_length=20000)
+    incident = serializers.IntegerField(required=False, allow_null=True)
+
+
+class RevocationPropose(generics.GenericAPIView):
+    """The office proposes revoking an award (from an incident or not)."""
+
+    permission_classes = [CanManageMonitoring]
+    serializer_class = ProposeInput
+    parser_classes = PARSERS
+
+    @extend_schema(request=ProposeInput, responses={201: RevocationSerializer})
+    def post(self, request):
+        data = ProposeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        try:
+            revocation = revocation_propose(application_id=v["application"], actor=request.user, ground=v["ground"],
+                                            event_on=v.get("event_on"), proposal=v["proposal"],
+                                            incident_id=v.get("incident"))
+        except MonitoringError as exc:
+            return error(exc)
+        return Response(RevocationSerializer(revocation).data, status=status.HTTP_201_CREATED)
+
+
+class CommitteeInput(serializers.Serializer):
+    agreed = serializers.BooleanField()
+    decision = serializers.CharField(max_length=20000)
+    decided_on = serializers.DateField(required=False, allow_null=True)
+
+
+class CanRecordCommitteeDecision(drf_permissions.BasePermission):
+    message = gettext_lazy("Only the committee or the review office records the committee's decision.")
+
+    def has_permission(self, request, view):
+        return permissions.can_record_committee_decision(request.user)
+
+
+class RevocationCommittee(generics.GenericAPIView):
+    """The committee's decision on a proposed revocation."""
+
+    permission_classes = [CanRecordCommitteeDecision]
+    serializer_class = CommitteeInput
+    parser_classes = PARSERS
+    queryset = Revocation.objects.all()
+
+    @extend_schema(request=CommitteeInput, responses={200: RevocationSerializer})
+    def post(self, request, pk):
+        revocation = get_object_or_404(Revocation, pk=pk)
+        data = CommitteeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            revocation = revocation_committee_decide(revocation_id=revocation.pk, actor=request.user,
+                                                     **data.validated_data)
+        except MonitoringError as exc:
+            return error(exc)
+        return Response(RevocationSerializer(revocation).data)
+
+
+class ApproveInput(serializers.Serializer):
+    approving_body = serializers.CharField(max_length=100)
+    approval_number = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    approved_on = serializers.DateField()
+    announcement = serializers.CharField(max_length=20000)
+
+
+class RevocationApprove(generics.GenericAPIView):
+    """The government's approval: the award is revoked, announced and its payments recovered."""
+
+    permission_classes = [CanManageMonitoring]
+    serializer_class = ApproveInput
+    parser_classes = PARSERS
+    queryset = Revocation.objects.all()
+
+    @extend_schema(request=ApproveInput, responses={200: RevocationSerializer})
+    def post(self, request, pk):
+        revocation = get_object_or_404(Revocation, pk=pk)
+        data = ApproveInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            revocation = revocation_approve(revocation_id=revocation.pk, actor=request.user, **data.validated_data)
+        except MonitoringError as exc:
+            return error(exc)
+        return Response(RevocationSerializer(revocation).data)
+
+
+class SelfReportInput(serializers.Serializer):
+    application = serializers.IntegerField()
+    occurred_on = serializers.DateField()
+    title = serializers.CharField(max_length=300)
+    description = serializers.CharField(max_length=20000)
+
+
+class IncidentReport(generics.GenericAPIView):
+    """A winner reports an incident of its own (bj2020 art. 27)."""
+
+    permission_classes = [ActsForAnOrganisation]
+    serializer_class = SelfReportInput
+    parser_classes = PARSERS
+
+    @extend_schema(request=SelfReportInput, responses={201: IncidentSerializer})
+    def post(self, request):
+        data = SelfReportInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        try:
+            incident = incident_self_report(application_id=v["application"], actor=request.user,
+                                            occurred_on=v["occurred_on"], title=v["title"],
+                                            description=v["description"])
+        except MonitoringError as exc:
+            return error(exc)
+        return Response(IncidentSerializer(incident).data, status=status.HTTP_201_CREATED)

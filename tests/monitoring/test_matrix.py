@@ -55,6 +55,10 @@ MATRIX = {
     "api-monitoring-incident-explain": ("post", lambda o: [o.incident.pk], WINNER),
     "api-monitoring-incident-close": ("post", lambda o: [o.incident.pk], {Role.OFFICE}),
     "api-monitoring-revocations": ("get", None, READERS),
+    "api-monitoring-incident-report": ("post", None, WINNER),
+    "api-monitoring-revocation-propose": ("post", None, {Role.OFFICE}),
+    "api-monitoring-revocation-committee": ("post", lambda o: [o.proposed.pk], {Role.OFFICE, Role.COMMITTEE}),
+    "api-monitoring-revocation-approve": ("post", lambda o: [o.proposed.pk], {Role.OFFICE}),
     "api-monitoring-reports": ("get", None, EVERYONE),
     "api-monitoring-report-file": ("post", lambda o: [o.due.pk], WINNER),
 }
