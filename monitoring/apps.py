@@ -10,13 +10,14 @@ class MonitoringConfig(AppConfig):
 
     def ready(self):
         from applications.enums import Action
+        from applications.rules_register import register_provider
         from applications.selectors import DETAIL_PANELS
         from applications.workflow import register_owner_page
         from award_portal.audit import register_action_labels
         from award_portal.navigation import register_nav
         from award_portal.todo import register_todo
 
-        from . import panels, selectors
+        from . import panels, rules_register, selectors
         from .audit_labels import ACTION_LABELS
         from .permissions import can_read_monitoring, has_awards
 
@@ -24,6 +25,7 @@ class MonitoringConfig(AppConfig):
         if panels.monitoring_panel not in DETAIL_PANELS:
             DETAIL_PANELS.append(panels.monitoring_panel)
         register_todo(selectors.todo_items)
+        register_provider(rules_register.monitoring_measures)
         register_owner_page(Action.REVOKE, lambda rnd: reverse("monitoring-revocations"))
         if not getattr(MonitoringConfig, "_nav_registered", False):
             MonitoringConfig._nav_registered = True

@@ -99,3 +99,21 @@ def test_the_application_page_shows_the_award_panel_to_the_winner_and_readers(cl
         assert 'id="monitoring-panel"' in body and world.incident.title in body, role
     client.force_login(world.users[Role.APPLICANT])
     assert reverse("monitoring-self-report", args=[world.mine.pk]) in client.get(url).content.decode()
+
+
+def test_the_rules_register_shows_monitoring_under_its_articles():
+    from applications.models import AwardProgram
+    from applications.program_fixtures import load_all_programs
+    from applications.rules_register import program_register
+
+    load_all_programs()
+    for code, key, kind in [("beijing", "bj2020:art27", "Monitoring of winners"), ("beijing", "bj2020:art24", "Revocation"),
+                            ("hangzhou", "hz2025:6.4", "Self-evaluation reports and spot checks"),
+                            ("anhui", "ah2010:art26", "Revocation")]:
+        from django.utils import translation
+
+        with translation.override("en"):
+            register = program_register(AwardProgram.objects.get(code=code))
+        row = next(r for r in register.rows if r.article.key == key)
+        assert kind in [str(m.kind) for m in row.measures], (code, key)
+        assert not [m for m in register.uncited if "monitoring" in str(m.kind).lower()]
