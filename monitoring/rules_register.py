@@ -5,9 +5,9 @@ from django.utils.translation import gettext as _
 
 from applications.rules_register import Measure
 
-MONITORING_ARTICLES = ["bj2020:art27", "hz2025:6.5"]
+MONITORING_ARTICLES = ["bj2020:art27", "bj2016:monitoring", "hz2025:6.5"]
 REPORT_ARTICLES = ["bj2020:art27"]
-REVOCATION_ARTICLES = ["bj2020:art24", "bj2020:art27", "hz2025:6.3", "hz2025:6.5", "ah2010:art26"]
+REVOCATION_ARTICLES = ["bj2020:art24", "bj2020:art27", "bj2016:revocation", "hz2025:6.3", "hz2025:6.5", "ah2010:art26"]
 SELF_EVALUATION_ARTICLES = ["hz2025:6.4"]
 
 

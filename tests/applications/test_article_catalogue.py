@@ -225,18 +225,12 @@ def test_articles_name_their_settings(programs, code, key, settings):
 
 
 @pytest.mark.parametrize(("code", "key"), [
-    ("beijing", "bj2016:monitoring"), ("hangzhou", "hz2025:6.4"),
-])
-def test_monitoring_is_not_built_yet(programs, code, key):
-    assert programs[code].articles.get(key=key).status == ProgramArticle.Status.NOT_YET
-
-
-@pytest.mark.parametrize(("code", "key"), [
     ("hangzhou", "hz2025:3.3.4"), ("hangzhou", "hz2025:3.3.6"), ("anhui", "ah2010:art11"),
-    ("beijing", "bj2016:training"), ("langfang", "lf:2.1"),
+    ("beijing", "bj2016:training"), ("langfang", "lf:2.1"), ("beijing", "bj2016:monitoring"),
+    ("hangzhou", "hz2025:6.4"),
 ])
 def test_scoring_and_voting_are_applied(programs, code, key):
-    """Issues 13–15: site review, the vote, the score floor and cultivation are built."""
+    """Issues 13–15: site review, the vote, the score floor, cultivation and monitoring are built."""
     assert programs[code].articles.get(key=key).status == ProgramArticle.Status.APPLIED
 
 
