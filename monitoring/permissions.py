@@ -24,7 +24,8 @@ def can_record_committee_decision(user) -> bool:
 
 
 def organization_ids_of(user) -> list[int]:
-    if not _authenticated(user):
+    """Only applicants hold memberships: the menu asks on every page, nobody else costs a query."""
+    if not _authenticated(user) or not has_role(user, Role.APPLICANT):
         return []
     cached = getattr(user, "_monitoring_org_ids", None)
     if cached is None:
