@@ -29,7 +29,7 @@ RECORDS_SQL = """
         CASE WHEN %(type)s = 'accident' AND (g %% 997) = 0 THEN '重大'
              WHEN %(type)s = 'penalty' AND (g %% 991) = 0 THEN '吊销许可证' ELSE '一般' END,
         '', '', ''
-    FROM generate_series(%(first)s, %(last)s) AS g
+    FROM generate_series(%(first)s::bigint, %(last)s::bigint) AS g  -- bigint: g * 7919 overflows int at 10 M
 """
 
 
