@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from applications.api import PARSERS
 from applications.models import Round
+from award_portal.api_errors import service_error
 from award_portal.middleware import client_ip
 
 from . import approval as approval_services
@@ -24,12 +25,8 @@ from . import certificates, funding, permissions, selectors
 from .errors import AwardsError
 from .models import ApprovedEntry, Certificate, CommendationDecision, Payment
 
-STATUS_OF = {"role": status.HTTP_403_FORBIDDEN, "input": status.HTTP_400_BAD_REQUEST,
-             "not_found": status.HTTP_404_NOT_FOUND}
-
-
-def error(exc: AwardsError) -> Response:
-    return Response({"detail": exc.message, "code": exc.code}, status=STATUS_OF.get(exc.code, status.HTTP_409_CONFLICT))
+#: A refused service call as JSON (the same statuses in every app).
+error = service_error
 
 
 class CanReadAwards(drf_permissions.BasePermission):

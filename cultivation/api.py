@@ -14,18 +14,16 @@ from rest_framework import permissions as drf_permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from award_portal.api_errors import service_error
+
 from . import campaigns as campaign_services
 from . import courses as course_services
 from . import permissions, selectors
 from .errors import CultivationError
 from .models import Campaign, Course, Enrolment, Method, TrackedOrganization
 
-STATUS_OF = {"role": status.HTTP_403_FORBIDDEN, "input": status.HTTP_400_BAD_REQUEST,
-             "not_found": status.HTTP_404_NOT_FOUND}
-
-
-def error(exc: CultivationError) -> Response:
-    return Response({"detail": exc.message, "code": exc.code}, status=STATUS_OF.get(exc.code, status.HTTP_409_CONFLICT))
+#: A refused service call as JSON (the same statuses in every app).
+error = service_error
 
 
 class CanReadCultivation(drf_permissions.BasePermission):

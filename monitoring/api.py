@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from applications.api import PARSERS
 from applications.models import AwardProgram
+from award_portal.api_errors import service_error
 
 from . import permissions, selectors
 from .errors import MonitoringError
@@ -24,13 +25,8 @@ from .revocation import revocation_approve, revocation_committee_decide, revocat
 from .self_evaluation import report_file
 from .watch import MonitoringDeferred, monitoring_run
 
-STATUS_OF = {"role": status.HTTP_403_FORBIDDEN, "input": status.HTTP_400_BAD_REQUEST,
-             "not_found": status.HTTP_404_NOT_FOUND}
-
-
-def error(exc: MonitoringError) -> Response:
-    return Response({"detail": exc.message, "code": exc.code},
-                    status=STATUS_OF.get(exc.code, status.HTTP_409_CONFLICT))
+#: A refused service call as JSON (the same statuses in every app).
+error = service_error
 
 
 class CanReadMonitoring(drf_permissions.BasePermission):

@@ -258,53 +258,40 @@ def revocation_propose_view(request, application_pk):
 def revocation_committee_view(request, pk):
     if not can_record_committee_decision(request.user):
         raise PermissionDenied
+    return _revocation_step(request, pk, CommitteeForm, revocation_committee_decide, "committee_form",
+                            _("The committee's decision is recorded."))
+
+
+def _revocation_step(request, pk, form_class, service, form_name, done):
+    """One step of a revocation from its page: the form's fields are the service's arguments; a
+    refusal shows on the form with what was typed (400), success goes back to the revocation."""
     revocation = _revocation(pk)
-    form = CommitteeForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            revocation_committee_decide(revocation_id=revocation.pk, actor=request.user, agreed=data["agreed"],
-                                        decision=data["decision"], decided_on=data["decided_on"])
+            service(revocation_id=revocation.pk, actor=request.user, **form.cleaned_data)
         except MonitoringError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("The committee's decision is recorded."))
+            messages.success(request, done)
             return redirect("monitoring-revocation", pk=revocation.pk)
-    return _revocation_page(request, revocation, status=400, committee_form=form)
+    return _revocation_page(request, revocation, status=400, **{form_name: form})
 
 
 @login_required
 @require_POST
 def revocation_approve_view(request, pk):
     _office(request)
-    revocation = _revocation(pk)
-    form = ApproveForm(request.POST)
-    if form.is_valid():
-        try:
-            revocation_approve(revocation_id=revocation.pk, actor=request.user, **form.cleaned_data)
-        except MonitoringError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("The award is revoked and the announcement published."))
-            return redirect("monitoring-revocation", pk=revocation.pk)
-    return _revocation_page(request, revocation, status=400, approve_form=form)
+    return _revocation_step(request, pk, ApproveForm, revocation_approve, "approve_form",
+                            _("The award is revoked and the announcement published."))
 
 
 @login_required
 @require_POST
 def revocation_returns_view(request, pk):
     _office(request)
-    revocation = _revocation(pk)
-    form = ReturnsForm(request.POST)
-    if form.is_valid():
-        try:
-            revocation_returns(revocation_id=revocation.pk, actor=request.user, **form.cleaned_data)
-        except MonitoringError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("The returns are recorded."))
-            return redirect("monitoring-revocation", pk=revocation.pk)
-    return _revocation_page(request, revocation, status=400, returns_form=form)
+    return _revocation_step(request, pk, ReturnsForm, revocation_returns, "returns_form",
+                            _("The returns are recorded."))
 
 
 @login_required
