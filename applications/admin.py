@@ -40,7 +40,7 @@ class EligibilityRuleInline(admin.StackedInline):
 
 @admin.register(AwardProgram)
 class AwardProgramAdmin(admin.ModelAdmin):
-    list_display = ("code", "name_zh", "cycle", "score_floor", "expert_weight", "bigdata_weight")
+    list_display = ("code", "name_zh", "cycle", "in_force_from", "score_floor", "expert_weight", "bigdata_weight")
     inlines = [TierInline, NoticeStageInline, EligibilityRuleInline]
     filter_horizontal = ("recommenders",)
 

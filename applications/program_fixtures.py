@@ -29,7 +29,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 PROGRAM_FIELDS = [
     "name_zh", "name_en", "issuing_government", "region_code", "cycle", "requires_recommendation",
     "objection_verification_days", "reapply_wait_editions", "reapply_wait_years", "revocation_window_years",
-    "self_evaluation_interval_years", "self_evaluation_period_years", "score_floor", "expert_weight",
+    "self_evaluation_interval_years", "self_evaluation_period_years", "in_force_from", "score_floor", "expert_weight",
     "bigdata_weight", "aggregation", "disagreement_threshold", "max_attachment_mb", "max_attachments",
     "source_documents",
 ]
@@ -76,6 +76,8 @@ def program_load(path) -> AwardProgram:
     for f in ("expert_weight", "bigdata_weight"):
         if f in defaults:
             defaults[f] = Decimal(str(defaults[f]))
+    if "in_force_from" in defaults:
+        defaults["in_force_from"] = _date(defaults["in_force_from"])
     program, _ = AwardProgram.objects.update_or_create(code=data["code"], defaults={**defaults,
                                                                                    "criteria": criteria})
     program.full_clean()

@@ -1,6 +1,7 @@
 """What the monitoring app runs because of an article, for the rules register (registered in
 apps.py). Keys of every program are listed; each program keeps those of its own catalogue."""
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from applications.rules_register import Measure
@@ -8,7 +9,7 @@ from applications.rules_register import Measure
 MONITORING_ARTICLES = ["bj2020:art27", "bj2016:monitoring", "hz2025:6.5"]
 REPORT_ARTICLES = ["bj2020:art27"]
 REVOCATION_ARTICLES = ["bj2020:art24", "bj2020:art27", "bj2016:revocation", "hz2025:6.3", "hz2025:6.5", "ah2010:art26"]
-SELF_EVALUATION_ARTICLES = ["hz2025:6.4"]
+SELF_EVALUATION_ARTICLES = ["hz2025:6.4", "hz2025:7"]
 
 
 def monitoring_measures(program) -> list[Measure]:
@@ -18,6 +19,10 @@ def monitoring_measures(program) -> list[Measure]:
     cadence = (_("every %(interval)s years for %(period)s years from the year after the award") % {
         "interval": program.self_evaluation_interval_years, "period": program.self_evaluation_period_years}
         if program.self_evaluation_interval_years and program.self_evaluation_period_years else "")
+    if cadence and program.in_force_from:
+        # A report due before the measures took effect is not owed (self_evaluation.due_dates).
+        cadence += "; " + _("only reports due on or after %(day)s, when the measures took effect") % {
+            "day": date_format(program.in_force_from)}
     measures = [
         Measure(_("Monitoring of winners"),
                 _("Every day each winner inside the revocation window is screened against the records imported "

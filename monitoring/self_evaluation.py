@@ -4,7 +4,15 @@
 Read with the program's settings: from the year after the award, every `interval` years while
 within `period` years, a report on the previous year — for an award of 2024 with 2 and 5:
 reports due in 2025, 2027 and 2029 on 2024, 2026 and 2028. The day in the year is
-MONITORING_SELF_EVALUATION_DUE (month, day), 30 June unless set. The beat task schedules the
+MONITORING_SELF_EVALUATION_DUE (month, day), 30 June unless set.
+
+A duty a text creates does not bind before the text is in force: a report whose due date falls
+before the program's `in_force_from` (Hangzhou: 2025-11-30, hz2025 七) is not owed, and no row is
+scheduled for it. The clause binds 市政府质量奖获奖组织 without restricting it to awards under these
+measures, so a winner awarded earlier and still inside its five years owes the reports that fall
+due on or after that day: an award of 2023 owes those due 2026-06-30 (on 2025) and 2028-06-30 (on
+2027), not the one due 2024-06-30. Sequence numbers keep counting from the award, so a report is
+the same row whatever day the measures took effect. The beat task schedules the
 rows, reminds the winners MONITORING_REMINDER_DAYS ahead and chases overdue reports every
 MONITORING_CHASE_DAYS. Spot checks are drawn like review/draws.py: the population frozen and
 hashed, each report ranked by sha256(seed:id), so anyone can replay the sample.
@@ -16,6 +24,7 @@ import json
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,14 +45,17 @@ def due_day() -> tuple[int, int]:
 
 
 def due_dates(program, award_year: int) -> list[tuple[int, int, datetime.date]]:
-    """(sequence, year reported on, due date) of every report an award of `award_year` owes."""
+    """(sequence, year reported on, due date) of every report an award of `award_year` owes: those
+    the cadence puts on or after the day the program's measures took effect (none before it)."""
     interval, period = program.self_evaluation_interval_years, program.self_evaluation_period_years
     if not interval or not period:
         return []
     month, day = due_day()
     dates, year, sequence = [], award_year + 1, 1
     while year <= award_year + period:
-        dates.append((sequence, year - 1, datetime.date(year, month, day)))
+        due_on = datetime.date(year, month, day)
+        if program.in_force_from is None or due_on >= program.in_force_from:
+            dates.append((sequence, year - 1, due_on))
         year += interval
         sequence += 1
     return dates
@@ -58,7 +70,8 @@ def award_year(application) -> int | None:
 
 @transaction.atomic
 def schedule_reports(program=None) -> int:
-    """Create the report rows every standing winner owes (idempotent: unique per sequence)."""
+    """Create the report rows every standing winner owes (idempotent: unique per sequence); none
+    for a report due before the program's measures took effect (`due_dates`)."""
     programs = AwardProgram.objects.filter(self_evaluation_interval_years__isnull=False,
                                            self_evaluation_period_years__isnull=False)
     if program is not None:
@@ -84,8 +97,12 @@ def schedule_reports(program=None) -> int:
 
 
 def _outstanding():
-    return SelfEvaluationReport.objects.filter(status=SelfEvaluationReport.Status.DUE,
-                                               application__state=ApplicationState.AWARDED)
+    """Reports due and not filed, of standing winners; a row due before its program's measures took
+    effect (scheduled before `in_force_from` was set) is not owed, so neither reminded nor chased."""
+    return (SelfEvaluationReport.objects.filter(status=SelfEvaluationReport.Status.DUE,
+                                                application__state=ApplicationState.AWARDED)
+            .filter(Q(application__round__program__in_force_from__isnull=True)
+                    | Q(due_on__gte=F("application__round__program__in_force_from"))))
 
 
 def remind_and_chase(today=None) -> dict:

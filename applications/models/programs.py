@@ -159,6 +159,11 @@ class AwardProgram(BilingualName):
         _("self-evaluation report every N years"), null=True, blank=True)
     self_evaluation_period_years = models.PositiveSmallIntegerField(
         _("self-evaluation duty lasts N years"), null=True, blank=True)
+    # A duty a text creates binds from the day the text takes effect (monitoring.self_evaluation).
+    in_force_from = models.DateField(
+        _("measures in force from"), null=True, blank=True,
+        help_text=_("The day the program's measures took effect; duties they create (e.g. self-evaluation "
+                    "reports) are owed only when they fall due on or after it. Empty if unknown."))
     score_floor = models.PositiveIntegerField(_("minimum score for a winner"), null=True, blank=True)
     expert_weight = models.DecimalField(_("weight of the expert evaluation"), max_digits=4, decimal_places=3,
                                         default=Decimal("1"), validators=_weight_validators())

@@ -35,14 +35,65 @@ def hangzhou():
     return AwardProgram.objects.get(code="hangzhou")
 
 
-def test_due_dates_of_an_award_granted_in_2024(hangzhou):
+@pytest.fixture
+def hangzhou_in_force_all_along(hangzhou):
+    """The mechanics (reminding, chasing, filing, drawing) at any date: measures with no start day."""
+    hangzhou.in_force_from = None
+    hangzhou.save(update_fields=["in_force_from"])
+    return hangzhou
+
+
+def test_due_dates_of_an_award_granted_in_2024(hangzhou_in_force_all_along):
     # From the year after the award, every two years within five: reports on the previous year.
-    assert due_dates(hangzhou, 2024) == [
+    assert due_dates(hangzhou_in_force_all_along, 2024) == [
         (1, 2024, datetime.date(2025, 6, 30)),
         (2, 2026, datetime.date(2027, 6, 30)),
         (3, 2028, datetime.date(2029, 6, 30)),
     ]
     assert due_dates(AwardProgram.objects.get(code="beijing"), 2024) == []
+
+
+def test_no_report_is_owed_before_the_measures_took_effect(hangzhou):
+    # hz2025 七: in force from 2025-11-30. A report due before it is not owed; one due after it is,
+    # also by a winner awarded under the earlier measures (§六(四) binds every municipal winner).
+    assert hangzhou.in_force_from == datetime.date(2025, 11, 30)
+    assert due_dates(hangzhou, 2023) == [
+        (2, 2025, datetime.date(2026, 6, 30)),
+        (3, 2027, datetime.date(2028, 6, 30)),
+    ]
+    assert due_dates(hangzhou, 2024) == [
+        (2, 2026, datetime.date(2027, 6, 30)),
+        (3, 2028, datetime.date(2029, 6, 30)),
+    ]
+    assert due_dates(hangzhou, 2026) == [
+        (1, 2026, datetime.date(2027, 6, 30)),
+        (2, 2028, datetime.date(2029, 6, 30)),
+        (3, 2030, datetime.date(2031, 6, 30)),
+    ]
+    assert due_dates(hangzhou, 2019) == []  # its five years ended before the measures
+
+
+def test_schedule_creates_no_row_due_before_the_measures(hangzhou):
+    winner = _winner(hangzhou, 2023)
+    assert schedule_reports() == 2
+    rows = list(SelfEvaluationReport.objects.filter(application=winner).order_by("sequence")
+                .values_list("sequence", "covers_year", "due_on"))
+    assert rows == [(2, 2025, datetime.date(2026, 6, 30)), (3, 2027, datetime.date(2028, 6, 30))]
+    assert not SelfEvaluationReport.objects.filter(due_on__lt=hangzhou.in_force_from).exists()
+    assert schedule_reports() == 0
+
+
+def test_a_row_due_before_the_measures_is_neither_reminded_nor_chased(hangzhou, make_user):
+    # A row scheduled before the program's start day was set stays, but is not owed.
+    winner = _winner(hangzhou, 2023)
+    member_of(make_user, winner)
+    early = SelfEvaluationReport.objects.create(application=winner, sequence=1, covers_year=2023,
+                                                due_on=datetime.date(2024, 6, 30))
+    assert remind_and_chase(today=datetime.date(2024, 7, 15)) == {"reminded": 0, "chased": 0}
+    schedule_reports()
+    assert remind_and_chase(today=datetime.date(2026, 7, 15)) == {"reminded": 0, "chased": 1}
+    early.refresh_from_db()
+    assert early.chased_at is None
 
 
 def _winner(program, year):
@@ -51,7 +102,8 @@ def _winner(program, year):
     return make_application(rnd, make_org(), state=ApplicationState.AWARDED)
 
 
-def test_schedule_remind_chase_and_file(hangzhou, make_user, django_capture_on_commit_callbacks):
+def test_schedule_remind_chase_and_file(hangzhou_in_force_all_along, make_user, django_capture_on_commit_callbacks):
+    hangzhou = hangzhou_in_force_all_along
     this_year = timezone.localdate().year
     overdue_winner = _winner(hangzhou, this_year - 2)  # first report due last June
     member = member_of(make_user, overdue_winner)
@@ -79,7 +131,8 @@ def test_schedule_remind_chase_and_file(hangzhou, make_user, django_capture_on_c
     assert self_evaluation_reports_task()["scheduled"] == 0
 
 
-def test_spot_check_is_seeded_recorded_and_replayable(hangzhou, make_user):
+def test_spot_check_is_seeded_recorded_and_replayable(hangzhou_in_force_all_along, make_user):
+    hangzhou = hangzhou_in_force_all_along
     office = make_user(Role.OFFICE)
     year = timezone.localdate().year - 2
     reports = []
