@@ -1,8 +1,10 @@
-"""Demo data: the real 2nd Beijing round (closed, with its winners and nominees) and two open
-rounds of other programs with synthetic organisations at several states.
+"""Demo data: the real 2nd Beijing round (closed, with its winners and nominees), a closed
+Hangzhou 2023 round of clearly synthetic organisations (示范…), and open rounds of other programs
+with synthetic organisations at several states.
 
-The historical round is replayed through the real pipeline (the same transition service as
-in production), so its timeline and audit trail are genuine; its dates are then set back to 2016
+The closed rounds are replayed through the real pipeline (`replay_closed_round`: the same
+transition services as in production, with each program's notices, votes and approval), so
+their timelines and audit trails are genuine; their dates are then set back to 2016 and 2023
 (`_redate`: every phase change, state change, submission and recommendation inside the phase
 it happened in). The current rounds get the same treatment relative to today: an open round
 opened weeks ago and its deadline lies ahead; the round in eligibility review has its deadlines
@@ -23,7 +25,7 @@ from award_portal.roles import Role
 from . import drafts, uscc
 from . import forms as step_forms
 from .drafts import application_submit
-from .enums import Action, LegalForm, RoundPhase
+from .enums import PHASE_ORDER, Action, LegalForm, NoticeStage, RoundPhase
 from .models import (
     Application,
     Attachment,
@@ -229,6 +231,20 @@ def _walk(application, actor_for, actions, tier=None):
                                tier=tier if action == A.PROPOSE else None)
 
 
+def submitted_application(rng, rnd, name, region, login, *, authority=None, tier_applied=None, **org_fields):
+    """An application of the organisation `name` (created once, registered in `region`) submitted
+    by its representative, the applicant login `<login><organisation id>`, to `authority` (None:
+    filed with the office directly), for `tier_applied` where the program has several tiers."""
+    org = _org(rng, name, region, **org_fields)
+    rep = ensure_user(f"{login}{org.pk}", Role.APPLICANT, name[:10], f"{login}{org.pk}@example.cn")
+    Membership.objects.get_or_create(user=rep, organization=org, defaults={"role": Membership.Role.ADMIN})
+    app = application_create(round_id=rnd.pk, organization_id=org.pk, actor=rep)
+    app.recommender, app.tier_applied = authority, tier_applied
+    app.save(update_fields=["recommender", "tier_applied"])
+    _walk(app, lambda a: rep, [A.SUBMIT])
+    return app
+
+
 def _approve_all_rules(application, office):
     for result in eligibility_evaluate(application_id=application.pk, actor=office):
         if result.outcome != "pass":
@@ -247,6 +263,7 @@ def load():
     _load_beijing_open_round(rng, office, applicant, recommender)
     _load_hangzhou_open_round(rng, office)
     _load_anhui_eligibility_round(rng, office, recommender, far)
+    _load_hangzhou_2023_round(office)
 
 
 # The 2nd Beijing round's calendar (the ceremony is the real one, 2016-12-06; the earlier dates
@@ -263,19 +280,73 @@ BEIJING_2016 = {
 }
 
 
+def phase_spans(*days):
+    """The spans `_redate` needs, from the first and last day of each phase the round went through,
+    in pipeline order from applications open: 9:00 on the first day to 17:00 on the last (16:00 for
+    applications, before the deadline); a closed round's last span is its ceremony, at 15:00."""
+    spans = {}
+    for phase, (first, last) in zip(PHASE_ORDER[1:], days, strict=False):
+        if phase == RoundPhase.CLOSED:
+            spans[phase] = (_at(first, 15), _at(first, 15))
+        else:
+            spans[phase] = (_at(first), _at(last, 16 if phase == RoundPhase.APPLICATIONS_OPEN else 17))
+    return spans
+
+
 def _beijing_2016_spans():
     d = datetime.date
-    return {
-        RoundPhase.APPLICATIONS_OPEN: (_at(d(2016, 6, 1)), _at(d(2016, 7, 15), 16)),
-        RoundPhase.RECOMMENDATION: (_at(d(2016, 7, 18)), _at(d(2016, 7, 29), 17)),
-        RoundPhase.ELIGIBILITY: (_at(d(2016, 8, 1)), _at(d(2016, 8, 19), 17)),
-        RoundPhase.MATERIAL_REVIEW: (_at(d(2016, 8, 22)), _at(d(2016, 9, 23), 17)),
-        RoundPhase.SITE_REVIEW: (_at(d(2016, 9, 26)), _at(d(2016, 10, 28), 17)),
-        RoundPhase.DELIBERATION: (_at(d(2016, 10, 31)), _at(d(2016, 11, 10), 17)),
-        RoundPhase.PUBLIC_NOTICE: (_at(d(2016, 11, 11)), _at(d(2016, 11, 22), 17)),
-        RoundPhase.APPROVAL: (_at(d(2016, 11, 23)), _at(d(2016, 12, 5), 17)),
-        RoundPhase.CLOSED: (_at(d(2016, 12, 6), 15), _at(d(2016, 12, 6), 15)),
-    }
+    return phase_spans((d(2016, 6, 1), d(2016, 7, 15)), (d(2016, 7, 18), d(2016, 7, 29)), (d(2016, 8, 1), d(2016, 8, 19)),
+                       (d(2016, 8, 22), d(2016, 9, 23)), (d(2016, 9, 26), d(2016, 10, 28)),
+                       (d(2016, 10, 31), d(2016, 11, 10)), (d(2016, 11, 11), d(2016, 11, 22)),
+                       (d(2016, 11, 23), d(2016, 12, 5)), (d(2016, 12, 6), d(2016, 12, 6)))
+
+
+def replay_closed_round(rnd, office, enter, *, calendar, spans, notices, held_at, awards, recommender=None):
+    """Replay a closed round through the pipeline's services, then give it its own time.
+
+    `enter(rnd)` creates and submits the applications while the round is open and returns
+    [(application, tier it is to be proposed for, or None)]. Then: recommendation (by `recommender`,
+    or by the office where applicants file with it directly, as in Hangzhou), eligibility, material
+    review and site review, each list the program notices published (`notices`: stage → first day,
+    historical, so the notices' guards see them ended before the lists move on), the committee's
+    meeting (`held_at`), the proposed winners' notice, and `awards(rnd, office)`: approval, decision
+    and conferral. Last, the round gets `calendar` (its Round dates; the application deadline as
+    (day, hour)) and its history `spans` (`_redate`)."""
+    from deliberation.demo import decide_for_demo
+    from notices.demo import historical_notice
+
+    rnd = round_set_phase_for_demo(rnd, RoundPhase.APPLICATIONS_OPEN)
+    applications = enter(rnd)
+    rnd = round_set_phase_for_demo(rnd, RoundPhase.RECOMMENDATION)
+    for app, _tier in applications:
+        _walk(app, lambda a: recommender or office, [A.RECOMMEND])
+    rnd = round_set_phase_for_demo(rnd, RoundPhase.ELIGIBILITY)
+    for app, _tier in applications:
+        _approve_all_rules(app, office)
+        _walk(app, lambda a: office, [A.MARK_ELIGIBLE])
+    steps = [
+        (RoundPhase.MATERIAL_REVIEW, [A.START_MATERIAL_REVIEW], NoticeStage.MATERIAL_REVIEW_LIST, [A.ADVANCE_TO_SITE_REVIEW]),
+        (RoundPhase.SITE_REVIEW, [], NoticeStage.SITE_REVIEW_LIST, [A.SHORTLIST]),
+    ]
+    for phase, before, stage, after in steps:
+        rnd = round_set_phase_for_demo(rnd, phase)
+        for app, _tier in applications:
+            _walk(app, lambda a: office, before)
+        if stage in notices:
+            historical_notice(rnd, office, stage, notices[stage])
+        for app, _tier in applications:
+            _walk(app, lambda a: office, after)
+    rnd = round_set_phase_for_demo(rnd, RoundPhase.DELIBERATION)
+    decide_for_demo(rnd, office, {app.pk: tier for app, tier in applications}, held_at=held_at)
+    rnd = round_set_phase_for_demo(rnd, RoundPhase.PUBLIC_NOTICE)
+    historical_notice(rnd, office, NoticeStage.PROPOSED_WINNERS, notices[NoticeStage.PROPOSED_WINNERS])
+    rnd = awards(round_set_phase_for_demo(rnd, RoundPhase.APPROVAL), office)
+    round_set_phase_for_demo(rnd, RoundPhase.CLOSED)
+    dates = dict(calendar)
+    deadline_day, hour = dates.pop("application_deadline")
+    Round.objects.filter(pk=rnd.pk).update(application_deadline=_at(deadline_day, hour), **dates)
+    _redate(rnd, spans)
+    return Round.objects.get(pk=rnd.pk)
 
 
 def _load_beijing_second_edition(rng, office, recommender, far):
@@ -288,59 +359,20 @@ def _load_beijing_second_edition(rng, office, recommender, far):
     authority = demo_authority(program, on=round_date(rnd))
     authority.members.add(recommender)
     tiers = list(program.tiers.order_by("rank"))
-    rnd = round_set_phase_for_demo(rnd, RoundPhase.APPLICATIONS_OPEN)
-    entries = [(w, tiers[0]) for w in BEIJING_WINNERS] + [(n, tiers[1]) for n in BEIJING_NOMINEES]
-    applications = []
-    for (name, name_en, section, division), tier in entries:
-        org = _org(rng, name, "110108", name_en=name_en, section=section, division=division,
-                   registered=datetime.date(1995, 6, 1))
-        rep = ensure_user(f"bj{org.pk}", Role.APPLICANT, name[:10], f"bj{org.pk}@example.cn")
-        Membership.objects.get_or_create(user=rep, organization=org, defaults={"role": Membership.Role.ADMIN})
-        app = application_create(round_id=rnd.pk, organization_id=org.pk, actor=rep)
-        app.recommender = authority
-        app.save(update_fields=["recommender"])
-        _walk(app, lambda a, rep=rep: rep, [A.SUBMIT])
-        applications.append((app, tier))
-    rnd = round_set_phase_for_demo(rnd, RoundPhase.RECOMMENDATION)
-    for app, _tier in applications:
-        _walk(app, lambda a: recommender, [A.RECOMMEND])
-    for phase, actions in [
-        (RoundPhase.ELIGIBILITY, None),
-        (RoundPhase.MATERIAL_REVIEW, [A.START_MATERIAL_REVIEW, A.ADVANCE_TO_SITE_REVIEW]),
-        (RoundPhase.SITE_REVIEW, [A.SHORTLIST]),
-        (RoundPhase.DELIBERATION, "committee"),
-        (RoundPhase.PUBLIC_NOTICE, "notice"),
-        (RoundPhase.APPROVAL, "awards"),
-    ]:
-        rnd = round_set_phase_for_demo(rnd, phase)
-        if actions == "committee":  # the committee's meeting and votes, through the deliberation services
-            from deliberation.demo import decide_for_demo
 
-            decide_for_demo(rnd, office, {app.pk: tier for app, tier in applications},
-                            held_at=_at(datetime.date(2016, 11, 10), 9))
-            continue
-        if actions == "notice":  # the proposed winners' notice from 2016-11-11, through the notices service
-            from notices.demo import beijing_2016_notice
+    def enter(rnd):
+        entries = [(w, tiers[0]) for w in BEIJING_WINNERS] + [(n, tiers[1]) for n in BEIJING_NOMINEES]
+        return [(submitted_application(rng, rnd, name, "110108", "bj", authority=authority, name_en=name_en,
+                                       section=section, division=division, registered=datetime.date(1995, 6, 1)), tier)
+                for (name, name_en, section, division), tier in entries]
 
-            beijing_2016_notice(rnd, office)
-            continue
-        if actions == "awards":  # approval, decision, conferral at the ceremony, through the awards services
-            from awards.demo import beijing_2016_awards
+    from awards.demo import beijing_2016_awards
 
-            rnd = beijing_2016_awards(rnd, office)
-            continue
-        for app, tier in applications:
-            if actions is None:
-                _approve_all_rules(app, office)
-                _walk(app, lambda a: office, [A.MARK_ELIGIBLE])
-            else:
-                _walk(app, lambda a: office, actions, tier=tier)
-    round_set_phase_for_demo(rnd, RoundPhase.CLOSED)
-    # Replayed history: now give the round its 2016 calendar, and its history the same dates.
-    dates = dict(BEIJING_2016)
-    deadline_day, hour = dates.pop("application_deadline")
-    Round.objects.filter(pk=rnd.pk).update(application_deadline=_at(deadline_day, hour), **dates)
-    _redate(rnd, _beijing_2016_spans())
+    # The committee meets on 2016-11-10; the proposed winners are noticed from 2016-11-11 (5 working
+    # days); approval, decision and conferral at the ceremony through the awards services.
+    replay_closed_round(rnd, office, enter, recommender=recommender, calendar=BEIJING_2016,
+                        spans=_beijing_2016_spans(), notices={NoticeStage.PROPOSED_WINNERS: datetime.date(2016, 11, 11)},
+                        held_at=_at(datetime.date(2016, 11, 10), 9), awards=beijing_2016_awards)
 
 
 def _load_beijing_open_round(rng, office, applicant, recommender):
@@ -380,7 +412,8 @@ def _open_round_dates():
 def _load_hangzhou_open_round(rng, office):
     program = AwardProgram.objects.get(code="hangzhou")
     opens_on, deadline = _open_round_dates()
-    rnd = _round(program, 1, 2026, "2026年度杭州市政府质量奖", "Hangzhou Government Quality Award 2026", deadline, opens_on)
+    # Edition 2: the closed 2023 round (`_load_hangzhou_2023_round`) is edition 1.
+    rnd = _round(program, 2, 2026, "2026年度杭州市政府质量奖", "Hangzhou Government Quality Award 2026", deadline, opens_on)
     if rnd.phase != RoundPhase.SETUP:
         return
     rnd = round_set_phase_for_demo(rnd, RoundPhase.APPLICATIONS_OPEN)
@@ -395,6 +428,70 @@ def _load_hangzhou_open_round(rng, office):
         app.save(update_fields=["tier_applied"])
         _walk(app, lambda a, rep=rep: rep if a == A.SUBMIT else office, actions)
     _redate(rnd, {RoundPhase.APPLICATIONS_OPEN: (_at(opens_on), timezone.now() - datetime.timedelta(hours=1))})
+
+
+#: The closed Hangzhou 2023 round's finalists: clearly synthetic names (示范 = demo), the district
+#: (GB/T 2260, Hangzhou 3301xx), the industry, and the tier each is proposed for (None: not proposed).
+HANGZHOU_2023 = [
+    ("杭州示范智造装备有限公司", "Hangzhou Demo Smart Equipment Co., Ltd.", "330108", "C", "3421", "quality"),
+    ("杭州示范康健医疗器械有限公司", "Hangzhou Demo Health Medical Devices Co., Ltd.", "330110", "C", "3581", "quality"),
+    ("杭州示范数智物流有限公司", "Hangzhou Demo Digital Logistics Co., Ltd.", "330109", "G", "5990", "innovation"),
+    ("杭州示范绿色建材有限公司", "Hangzhou Demo Green Building Materials Co., Ltd.", "330113", "C", "3021", None),
+]
+
+# The 2023 round's calendar: a plausible schedule (the names, dates and document numbers are demo
+# data). Three notices of 7 working days each (hz2025 §三(三)): the material-review list from
+# 2023-07-31, the site-review list from 2023-08-14, the proposed winners from 2023-11-06.
+HANGZHOU_2023_CALENDAR = {
+    "applications_open_on": datetime.date(2023, 4, 3),
+    "application_deadline": (datetime.date(2023, 5, 31), 17),
+    "eligibility_deadline": datetime.date(2023, 6, 30),
+    "material_review_deadline": datetime.date(2023, 8, 11),
+    "site_review_deadline": datetime.date(2023, 10, 20),
+    "deliberation_on": datetime.date(2023, 11, 2),
+    "award_ceremony_on": datetime.date(2023, 12, 20),
+}
+HANGZHOU_2023_NOTICES = {
+    NoticeStage.MATERIAL_REVIEW_LIST: datetime.date(2023, 7, 31),
+    NoticeStage.SITE_REVIEW_LIST: datetime.date(2023, 8, 14),
+    NoticeStage.PROPOSED_WINNERS: datetime.date(2023, 11, 6),
+}
+
+
+def _hangzhou_2023_spans():
+    d = datetime.date
+    return phase_spans((d(2023, 4, 3), d(2023, 5, 31)), (d(2023, 6, 1), d(2023, 6, 9)), (d(2023, 6, 12), d(2023, 6, 30)),
+                       (d(2023, 7, 3), d(2023, 8, 11)), (d(2023, 8, 14), d(2023, 10, 20)),
+                       (d(2023, 10, 23), d(2023, 11, 3)), (d(2023, 11, 6), d(2023, 11, 14)),
+                       (d(2023, 11, 15), d(2023, 12, 19)), (d(2023, 12, 20), d(2023, 12, 20)))
+
+
+def _load_hangzhou_2023_round(office):
+    """A closed Hangzhou round of 2023 (edition 1 of the demo), replayed like the Beijing 2016 one:
+    applicants file with the bureau (no recommending authority), three notices, a secret ballot
+    for 质量奖 and a show of hands for 创新奖, approval by 杭州市人民政府 and certificates of
+    2023-12-20. It runs on the program's current rules: the demo does not model the 2022 measures
+    the real 2023 round followed. Its winners owe self-evaluation reports (monitoring/demo.py)."""
+    program = AwardProgram.objects.get(code="hangzhou")
+    rnd = _round(program, 1, 2023, "2023年度杭州市政府质量奖（演示）", "Hangzhou Government Quality Award 2023 (demo)",
+                 timezone.now() + datetime.timedelta(days=365), HANGZHOU_2023_CALENDAR["applications_open_on"])
+    if rnd.phase != RoundPhase.SETUP:
+        return
+    rng = random.Random(2023)  # its own stream: the other rounds' organisations keep their codes
+    tiers = {t.code: t for t in program.tiers.all()}
+
+    def enter(rnd):
+        return [(submitted_application(rng, rnd, name, region, "hz23-", tier_applied=tiers[tier or "innovation"],
+                                       name_en=name_en, section=section, division=division,
+                                       registered=datetime.date(2008, 3, 1), revenue=60000 + 8000 * i),
+                 tiers[tier] if tier else None)
+                for i, (name, name_en, region, section, division, tier) in enumerate(HANGZHOU_2023)]
+
+    from awards.demo import hangzhou_2023_awards
+
+    replay_closed_round(rnd, office, enter, calendar=HANGZHOU_2023_CALENDAR, spans=_hangzhou_2023_spans(),
+                        notices=HANGZHOU_2023_NOTICES, held_at=_at(datetime.date(2023, 11, 2), 9),
+                        awards=hangzhou_2023_awards)
 
 
 # Where the Anhui demo organisations are registered (GB/T 2260): the city in the name.

@@ -1,10 +1,12 @@
 """Demo data of the awards app.
 
 The closed Beijing 2016 round reaches its end through the awards services: `beijing_2016_awards`
-is its approval step (called by applications/demo.py `_load_beijing_second_edition`): the
+is its approval step (called by applications/demo.py's `replay_closed_round`): the
 government's approval (2016-11-28), the commendation decision (2016-12-01; its document number is
 invented for the demo), and the conferral at the real ceremony of 2016-12-06, which issues the ten
-certificates. `load()` (after the applications demo) adds the recommendation of the five winners
+certificates. The closed Hangzhou 2023 round ends the same way (`hangzhou_2023_awards`: approved by
+杭州市人民政府 on 2023-12-05, decision of 2023-12-12, three certificates of 2023-12-20; document
+numbers marked 演示). `load()` (after the applications demo) adds the recommendation of the five winners
 to the China Quality Award with priority, the winners' prizes (2 million yuan each, paid), and a
 Hangzhou funding history under 就高不重复. Every record goes through the services (audited) and is
 then dated in its own time.
@@ -43,23 +45,44 @@ def _at(day, hour=10, minute=0):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
 
 
-def beijing_2016_awards(rnd, office):
-    """Approve the noticed winners, publish the decision, close the round and confer the awards at
-    the ceremony (its certificates dated 2016-12-06). Returns the round, now closed."""
+def closed_round_awards(rnd, office, *, approving_body, approved_on, approval_number, note, decision_number,
+                        decision_on, conferred_on):
+    """Approve the noticed winners, publish the decision, close the round and confer the awards
+    (certificates dated `conferred_on`); each record then dated in its own time. Returns the round,
+    now closed."""
     ids = list(Application.objects.filter(round=rnd, state=ApplicationState.IN_PUBLIC_NOTICE).values_list("pk", flat=True))
     approval = approval_services.approval_record(
-        round_id=rnd.pk, actor=office, approving_body="北京市人民政府", approved_on=APPROVED_ON,
-        document_number="京政字〔2016〕118号", application_ids=ids,
-        note="市政府常务会议审议通过第二届北京市人民政府质量管理奖获奖名单。")
-    decision = decisions.decision_publish(round_id=rnd.pk, actor=office, document_number="京政发〔2016〕52号",
-                                          issued_on=DECISION_ON)
+        round_id=rnd.pk, actor=office, approving_body=approving_body, approved_on=approved_on,
+        document_number=approval_number, application_ids=ids, note=note)
+    decision = decisions.decision_publish(round_id=rnd.pk, actor=office, document_number=decision_number,
+                                          issued_on=decision_on)
     rnd = round_set_phase_for_demo(Round.objects.get(pk=rnd.pk), RoundPhase.CLOSED)
-    approval_services.award_confer(round_id=rnd.pk, actor=office, conferred_on=CEREMONY_ON)
-    Approval.objects.filter(pk=approval.pk).update(recorded_at=_at(APPROVED_ON, 16),
-                                                   conferred_at=_at(CEREMONY_ON, 15))
-    CommendationDecision.objects.filter(pk=decision.pk).update(published_at=_at(DECISION_ON))
-    Certificate.objects.filter(decision=decision).update(created_at=_at(CEREMONY_ON, 15))
+    approval_services.award_confer(round_id=rnd.pk, actor=office, conferred_on=conferred_on)
+    Approval.objects.filter(pk=approval.pk).update(recorded_at=_at(approved_on, 16),
+                                                   conferred_at=_at(conferred_on, 15))
+    CommendationDecision.objects.filter(pk=decision.pk).update(published_at=_at(decision_on))
+    Certificate.objects.filter(decision=decision).update(created_at=_at(conferred_on, 15))
     return rnd
+
+
+def beijing_2016_awards(rnd, office):
+    """The 2nd edition: approved 2016-11-28, decision of 2016-12-01, conferred at the ceremony of
+    2016-12-06 (its certificates dated that day)."""
+    return closed_round_awards(rnd, office, approving_body="北京市人民政府", approved_on=APPROVED_ON,
+                               approval_number="京政字〔2016〕118号",
+                               note="市政府常务会议审议通过第二届北京市人民政府质量管理奖获奖名单。",
+                               decision_number="京政发〔2016〕52号", decision_on=DECISION_ON, conferred_on=CEREMONY_ON)
+
+
+def hangzhou_2023_awards(rnd, office):
+    """The Hangzhou 2023 round (applications/demo.py `_load_hangzhou_2023_round`): approved by
+    杭州市人民政府 on 2023-12-05, decision of 2023-12-12, certificates of 2023-12-20. The document
+    numbers are invented and say so."""
+    return closed_round_awards(rnd, office, approving_body="杭州市人民政府", approved_on=D(2023, 12, 5),
+                               approval_number="杭政函〔2023〕101号（演示）",
+                               note="（演示数据）市政府审定2023年度杭州市政府质量奖获奖名单。",
+                               decision_number="杭政发〔2023〕28号（演示）", decision_on=D(2023, 12, 12),
+                               conferred_on=D(2023, 12, 20))
 
 
 def load():

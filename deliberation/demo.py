@@ -1,8 +1,8 @@
 """Demo data for the deliberation: the committee (the demo login `committee`, 孙委员, and four more
 members), and `decide_for_demo`, which holds a complete, signed meeting through the services.
 
-The closed Beijing 2016 round's deliberation is held by applications/demo.py (its
-`_load_beijing_second_edition` calls `decide_for_demo` in the deliberation step); the notices and
+The closed rounds' deliberations (Beijing 2016, Hangzhou 2023) are held by applications/demo.py (its
+`replay_closed_round` calls `decide_for_demo` in the deliberation step); the notices and
 awards demos call it to bring their rounds past deliberation. `load()` only makes sure the
 committee exists (it runs after applications, bigdata and review).
 """

@@ -6,24 +6,42 @@
   office from a tip about its declared figures (demo data, marked as such), awaiting the winner's
   written explanation on /monitoring/mine/ (its representative's login: see the users list).
 * Self-evaluation reports are scheduled for every standing winner of a program that requires
-  them. Only Hangzhou does (§六(四)), and its measures took effect on 2025-11-30: its first round
-  (2026) is open, so no winner can coherently owe a report yet (the first would fall due on
-  2027-06-30). The demo therefore shows no overdue report; the tests cover them.
+  them. Only Hangzhou does (§六(四)); its measures took effect on 2025-11-30 and bind every
+  municipal winner from then on (self_evaluation.due_dates). The three winners of the closed 2023
+  round (applications/demo.py `_load_hangzhou_2023_round`, certificates of 2023-12-20) owe the
+  reports due 2026-06-30 (on 2025) and 2028-06-30 (on 2027); the one due 2024-06-30 fell before
+  the measures and is not owed. Two filed their 2026 report in June 2026 (through `report_file`);
+  杭州示范康健医疗器械有限公司 has not: overdue since 2026-06-30, chased by `remind_and_chase`
+  (the office's list of overdue reports shows when; the winner's members are notified and see it
+  on /monitoring/mine/).
+* The 2023 winners are past Hangzhou's two-year revocation window (§六(五): to 2025-12-20), so the
+  daily run does not screen them and no incident is opened for them.
 """
 
 import datetime
 
+from django.utils import timezone
+
 from applications.enums import ApplicationState
-from applications.models import Application, AwardProgram
+from applications.models import Application, AwardProgram, Membership
 from award_portal.demo import ensure_user
 from award_portal.roles import Role
 
 from .incidents import incident_record
-from .models import Incident
-from .self_evaluation import schedule_reports
+from .models import Incident, SelfEvaluationReport
+from .self_evaluation import remind_and_chase, report_file, schedule_reports
 from .watch import MonitoringDeferred, monitoring_run
 
 DEMO_WINNER = "北京中关村软件园发展有限责任公司"
+
+#: The Hangzhou 2023 winners' reports due 2026-06-30: filed on the day given, or None (overdue).
+HANGZHOU_2026_REPORTS = [
+    ("杭州示范智造装备有限公司", datetime.date(2026, 6, 18)),
+    ("杭州示范数智物流有限公司", datetime.date(2026, 6, 26)),
+    ("杭州示范康健医疗器械有限公司", None),
+]
+REPORT_TEXT = ("（演示数据）2025年度自我评价报告：对照卓越绩效评价准则，本组织在领导、战略、顾客与市场、资源、"
+               "过程管理、测量分析与改进和结果七个方面开展了自我评价，持续改进情况及下一步计划如下。")
 
 
 def load():
@@ -44,3 +62,19 @@ def load():
                                     "按《北京市人民政府质量管理奖管理办法》第二十四条，经核实以弄虚作假手段获奖的，"
                                     "报请市政府批准撤销奖项。请获奖组织书面说明。")
     schedule_reports()
+    _hangzhou_2026_reports()
+
+
+def _hangzhou_2026_reports():
+    """Two 2023 winners filed the report due 2026-06-30, one did not and is chased."""
+    reports = {r.application.organization.name: r for r in SelfEvaluationReport.objects.filter(
+        application__round__program__code="hangzhou", application__round__year=2023, due_on=datetime.date(2026, 6, 30),
+    ).select_related("application__organization")}
+    for name, filed_on in HANGZHOU_2026_REPORTS:
+        report = reports.get(name)
+        if report is None or filed_on is None or report.status == SelfEvaluationReport.Status.FILED:
+            continue
+        member = Membership.objects.filter(organization=report.application.organization).select_related("user").first()
+        report_file(report_id=report.pk, actor=member.user, text=REPORT_TEXT,
+                    now=timezone.make_aware(datetime.datetime.combine(filed_on, datetime.time(10))))
+    remind_and_chase()

@@ -1,6 +1,6 @@
 """Reads of the monitoring app: the office's lists, the winner's own, the home to-dos."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,9 +38,15 @@ def reports():
     return SelfEvaluationReport.objects.select_related("application__organization", "application__round__program")
 
 
+#: Reports owed: not due before the program's measures took effect (a row scheduled before
+#: `in_force_from` was set is kept, but owed by nobody: self_evaluation.due_dates).
+OWED = (Q(application__round__program__in_force_from__isnull=True)
+        | Q(due_on__gte=F("application__round__program__in_force_from")))
+
+
 def overdue_reports(today=None):
     today = today or timezone.localdate()
-    return reports().filter(status=SelfEvaluationReport.Status.DUE, due_on__lt=today,
+    return reports().filter(OWED, status=SelfEvaluationReport.Status.DUE, due_on__lt=today,
                             application__state=ApplicationState.AWARDED).order_by("due_on", "pk")
 
 
@@ -78,7 +84,7 @@ def todo_items(user) -> list[TodoItem]:
             items.append(TodoItem(title=_("Explain: %(title)s") % {"title": incident.title},
                                   url=reverse("monitoring-incident", args=[incident.pk]),
                                   section=_("Your award: incidents to explain"), order=15))
-        for report in reports_of(user).filter(status=SelfEvaluationReport.Status.DUE,
+        for report in reports_of(user).filter(OWED, status=SelfEvaluationReport.Status.DUE,
                                               application__state=ApplicationState.AWARDED)[:20]:
             items.append(TodoItem(
                 title=_("Self-evaluation report on %(year)s") % {"year": report.covers_year},

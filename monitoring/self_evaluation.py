@@ -24,7 +24,6 @@ import json
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +35,7 @@ from .errors import MonitoringError
 from .models import SelfEvaluationReport, SpotCheck
 from .notifications import notify_report
 from .permissions import can_manage_monitoring, is_winner_member
+from .selectors import OWED
 
 ALGORITHM = "sha256-rank-v1"
 
@@ -99,10 +99,8 @@ def schedule_reports(program=None) -> int:
 def _outstanding():
     """Reports due and not filed, of standing winners; a row due before its program's measures took
     effect (scheduled before `in_force_from` was set) is not owed, so neither reminded nor chased."""
-    return (SelfEvaluationReport.objects.filter(status=SelfEvaluationReport.Status.DUE,
-                                                application__state=ApplicationState.AWARDED)
-            .filter(Q(application__round__program__in_force_from__isnull=True)
-                    | Q(due_on__gte=F("application__round__program__in_force_from"))))
+    return SelfEvaluationReport.objects.filter(OWED, status=SelfEvaluationReport.Status.DUE,
+                                               application__state=ApplicationState.AWARDED)
 
 
 def remind_and_chase(today=None) -> dict:
@@ -133,7 +131,8 @@ def remind_and_chase(today=None) -> dict:
 
 
 @transaction.atomic
-def report_file(*, report_id: int, actor, text: str) -> SelfEvaluationReport:
+def report_file(*, report_id: int, actor, text: str, now=None) -> SelfEvaluationReport:
+    """File the report (`now`: the moment of filing, for replayed history; else now)."""
     report = (SelfEvaluationReport.objects.select_for_update(of=("self",)).select_related("application")
               .filter(pk=report_id).first())
     if report is None:
@@ -146,7 +145,7 @@ def report_file(*, report_id: int, actor, text: str) -> SelfEvaluationReport:
     if not text:
         raise MonitoringError(_("Write the report."), "input")
     report.text, report.status = text, SelfEvaluationReport.Status.FILED
-    report.filed_by, report.filed_at = actor, timezone.now()
+    report.filed_by, report.filed_at = actor, now or timezone.now()
     report.save(update_fields=["text", "status", "filed_by", "filed_at"])
     audit_record(action="monitoring.report_filed", obj=report, actor=actor,
                  after={"sequence": report.sequence, "covers_year": report.covers_year, "due_on": report.due_on,

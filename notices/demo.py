@@ -1,7 +1,9 @@
 """Demo data of the notices app.
 
 * The Beijing 2016 round's proposed winners are noticed from 2016-11-11 for 5 working days
-  (bj2016 art. 21) through `notice_publish` (called from applications.demo's replay).
+  (bj2016 art. 21) through `notice_publish` (`historical_notice`, called from applications.demo's
+  replay); the Hangzhou 2023 round's three lists likewise, 7 working days each (hz2025 §三(三)):
+  material review from 2023-07-31, site review from 2023-08-14, proposed winners from 2023-11-06.
 * Beijing's 6th edition (2024) is left in public notice: its proposed winners were noticed from
   2024-11-18 to 2024-11-22; one objection was verified and not upheld (its result published),
   another is still open for the office to verify on /notices/office/.
@@ -16,16 +18,16 @@ from applications.demo import (
     DEMO_PDF,
     _approve_all_rules,
     _at,
-    _org,
     _redate,
     _round,
     _walk,
     demo_authority,
+    submitted_application,
 )
 from applications.enums import Action, NoticeStage, RoundPhase
-from applications.models import AwardProgram, Membership, Round
+from applications.models import AwardProgram, Round
 from applications.routing import round_date
-from applications.services import application_create, round_set_phase_for_demo
+from applications.services import round_set_phase_for_demo
 from award_portal.demo import ensure_user
 from award_portal.roles import Role
 
@@ -37,10 +39,11 @@ A = Action
 D = datetime.date
 
 
-def beijing_2016_notice(rnd, office):
-    """The 2nd edition's proposed winners on notice from Friday 2016-11-11 (to 2016-11-17)."""
-    return notice_publish(round_id=rnd.pk, stage=NoticeStage.PROPOSED_WINNERS, actor=office,
-                          starts_on=D(2016, 11, 11), historical=True,
+def historical_notice(rnd, office, stage, starts_on):
+    """A closed round's list of `stage` on notice from `starts_on`, for the program's working days
+    (replayed history, called from applications.demo's `replay_closed_round`): e.g. the Beijing
+    2016 proposed winners from Friday 2016-11-11 to 2016-11-17."""
+    return notice_publish(round_id=rnd.pk, stage=stage, actor=office, starts_on=starts_on, historical=True,
                           note_zh="公示期间，任何单位和个人对公示名单有异议的，可向评审办书面反映。",
                           note_en="Anyone objecting to the list may write to the review office during the notice.")
 
@@ -84,17 +87,10 @@ def _beijing_sixth_edition(office):
     authority.members.add(recommender)
     tiers = {t.rank: t for t in program.tiers.all()}
     rnd = round_set_phase_for_demo(rnd, RoundPhase.APPLICATIONS_OPEN)
-    entries = []
-    for name, name_en, section, division, rank in BEIJING_2024:
-        org = _org(rng, name, "110108", name_en=name_en, section=section, division=division,
-                   registered=D(2003, 5, 1))
-        rep = ensure_user(f"bj6-{org.pk}", Role.APPLICANT, name[:10], f"bj6-{org.pk}@example.cn")
-        Membership.objects.get_or_create(user=rep, organization=org, defaults={"role": Membership.Role.ADMIN})
-        app = application_create(round_id=rnd.pk, organization_id=org.pk, actor=rep)
-        app.recommender = authority
-        app.save(update_fields=["recommender"])
-        _walk(app, lambda a, rep=rep: rep, [A.SUBMIT])
-        entries.append((app, tiers.get(rank) if rank else None))
+    entries = [(submitted_application(rng, rnd, name, "110108", "bj6-", authority=authority, name_en=name_en,
+                                      section=section, division=division, registered=D(2003, 5, 1)),
+                tiers.get(rank) if rank else None)
+               for name, name_en, section, division, rank in BEIJING_2024]
     rnd = round_set_phase_for_demo(rnd, RoundPhase.RECOMMENDATION)
     for app, _tier in entries:
         _walk(app, lambda a: recommender, [A.RECOMMEND])
