@@ -56,7 +56,7 @@ def organization_register(request):
                 target = account_form if field in account_form.fields else org_form
                 target.add_error(field if field in target.fields else None, errors)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="award_portal.auth_backend.PortalModelBackend")
             messages.success(request, _("%(org)s is registered. You can now apply.") % {"org": org.name})
             return redirect("application-start")
     return render(request, "applications/organization_register.html",
@@ -110,7 +110,7 @@ def invitation_accept(request, token):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="award_portal.auth_backend.PortalModelBackend")
             messages.success(request, _("Welcome. You now act for %(org)s.") % {"org": invitation.organization.name})
             return redirect("application-list")
     return render(request, "applications/invitation_accept.html", {"form": form, "invitation": invitation})

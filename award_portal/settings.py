@@ -162,7 +162,7 @@ MIDDLEWARE[MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddlewar
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out accounts and addresses
-    "django.contrib.auth.backends.ModelBackend",
+    "award_portal.auth_backend.PortalModelBackend",  # Django's, reading account and roles at once
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -280,9 +280,14 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # --- Cache ----------------------------------------------------------------------------------
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "award_portal.cache.PortalRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions are read from the cache and written through to the database when the cache is shared
+# by every worker (Redis): a logged-in request then reads its session without a query. With the
+# in-process cache a worker could keep a session another worker ended, so the database alone.
+SESSION_ENGINE = ("django.contrib.sessions.backends.cached_db" if REDIS_URL
+                  else "django.contrib.sessions.backends.db")
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_URL = os.environ.get("EMAIL_URL")

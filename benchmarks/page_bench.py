@@ -54,7 +54,8 @@ def _database_url():
 
 def _server_env(database_url, port):
     env = dict(os.environ)
-    env.pop("REDIS_URL", None)  # no broker needed: the page sends no task; cache in memory
+    # Cache and sessions in Redis, as deployed (docker-compose.yml), in a database of its own.
+    env["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
     env.update({
         "DATABASE_URL": database_url,
         "DJANGO_SETTINGS_MODULE": SETTINGS,
@@ -118,7 +119,7 @@ def prepare():
     session = engine.SessionStore()
     now = timezone.now().timestamp()
     session[SESSION_KEY] = user._meta.pk.value_to_string(user)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "award_portal.auth_backend.PortalModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session[SESSION_STARTED] = now
     session[SESSION_SEEN] = now

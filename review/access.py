@@ -14,15 +14,16 @@ pages, files and API endpoints ask them and answer 404 otherwise.
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db import connections, router
-from django.db.models import CharField, Exists, OuterRef, Q
-from django.db.models.functions import Cast
+from django.db.models import CharField, Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Cast, Coalesce
 from guardian.models import UserObjectPermission
 
 from applications.enums import RoundPhase
 from applications.models import Application
+from award_portal.compiled import CompiledQuery
+from award_portal.notifications import Notification
 
-from .models import Conflict, Expert, GroupApplication, GroupMember, ReviewerCommitment, Stage
+from .models import Conflict, Expert, GroupApplication, GroupMember, ReviewerCommitment, Scorecard, Stage
 
 PERM_CODENAME = "review_application"
 PERM = f"applications.{PERM_CODENAME}"
@@ -108,29 +109,64 @@ def reviewable_applications(user):
     return _reviewable(user.pk).select_related("round__program", "organization")
 
 
-# Sentinels standing for the user and the application in the statement compiled once per process.
-_USER, _APPLICATION = -730_001, -730_002
-_compiled: dict[str, tuple[str, tuple]] = {}
+def _one_reviewable(user, application):
+    return _reviewable(user).filter(pk=application).values_list("pk")[:1]
 
 
-def _can_review_statement(alias: str) -> tuple[str, tuple]:
-    """`_reviewable` for one application, compiled once: building this ORM statement costs more
-    than running it, and the scoring page asks it on every request (issue 13's throughput)."""
-    if alias not in _compiled:
-        query = _reviewable(_USER).filter(pk=_APPLICATION).values_list("pk")[:1]
-        sql, params = query.query.get_compiler(alias).as_sql()
-        assert params.count(_APPLICATION) == 1 and _USER in params, "sentinels not found in the statement"
-        _compiled[alias] = (sql, tuple(params))
-    return _compiled[alias]
+# `_reviewable` for one application, compiled once: building this ORM statement costs more than
+# running it, and the scoring page asks it on every request (issue 13's throughput).
+_CAN_REVIEW = CompiledQuery(Application, _one_reviewable, user=-730_001, application=-730_002)
 
 
 def _can_review_ids(user_id, application_id) -> bool:
-    alias = router.db_for_read(Application)
-    sql, params = _can_review_statement(alias)
-    values = [user_id if p == _USER else application_id if p == _APPLICATION else p for p in params]
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, values)
-        return cursor.fetchone() is not None
+    return _CAN_REVIEW.first(user=user_id, application=application_id) is not None
+
+
+def _scoring_page_state(user, application):
+    unread = (Notification.objects.filter(user_id=user, read_at__isnull=True).values("user_id")
+              .annotate(n=Count("pk")).values("n")[:1])
+    return (Application.objects.filter(pk=application).order_by()
+            .annotate(allowed=Exists(_one_reviewable(user, application)),
+                      expert_id=Subquery(Expert.objects.filter(user_id=user).values("pk")[:1]),
+                      unread=Coalesce(Subquery(unread), 0))
+            .values_list("state", "round__phase", "allowed", "expert_id", "unread"))
+
+
+def _stage_scorecards(user, application, stage):
+    leader = GroupMember.objects.filter(
+        is_leader=True, expert__user_id=user, expert__status=Expert.Status.ACTIVE, group__stage=stage,
+        group__assignments__application_id=application, group__assignments__stage=stage)
+    return (Scorecard.objects.filter(application_id=application, stage=stage).annotate(leader=Exists(leader))
+            .values_list("pk", "expert_id", "version", "status", "leader").order_by("pk"))
+
+
+_SCORING_PAGE_STATE = CompiledQuery(Application, _scoring_page_state, user=-730_001, application=-730_002)
+_STAGE_SCORECARDS = CompiledQuery(Scorecard, _stage_scorecards, user=-730_001, application=-730_002,
+                                  stage="-730-stage-")
+
+
+def scoring_page_state(user, application_id) -> dict | None:
+    """What the scoring page of `application_id` depends on, in two statements compiled once:
+    whether `can_review` lets the user in, the application's state and stage, the user's
+    scorecard of that stage (id, version, status), whether they lead the group and, if so, the
+    group's scorecards, and the user's unread notifications. None when the page would not show
+    a stored scorecard (no access, no expert, not in a review stage, no scorecard yet)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    row = _SCORING_PAGE_STATE.first(user=user.pk, application=application_id)
+    if row is None:
+        return None
+    state, phase, allowed, expert_id, unread = row
+    stage = STAGE_OF_PHASE.get(phase)
+    if not allowed or expert_id is None or stage is None:
+        return None
+    cards = _STAGE_SCORECARDS.rows(user=user.pk, application=application_id, stage=str(stage))
+    own = next((c for c in cards if c[1] == expert_id), None)
+    if own is None:
+        return None
+    leader = bool(own[4])
+    return {"state": state, "stage": str(stage), "card": own[:4], "leader": leader, "unread": unread,
+            "group": [c[:4] for c in cards] if leader else []}
 
 
 def can_review(user, application) -> bool:

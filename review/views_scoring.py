@@ -7,12 +7,14 @@ The page runs a fixed number of queries whatever the number of items.
 """
 
 import functools
+import hashlib
 import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
@@ -23,6 +25,7 @@ from django.views.decorators.http import require_POST
 from applications.enums import ItemType
 from applications.models import Application
 from applications.selectors import detail_panels
+from award_portal.roles import Role, has_role
 
 from . import access, scoring
 from .models import Scorecard
@@ -184,8 +187,55 @@ def _page_context(request, application, card, rows=None, *, conflicts=None, post
     }
 
 
+PAGE_CACHE_SECONDS = 60
+#: Stands for the request's CSRF token in a stored page (each response gets its own token).
+CSRF_PLACEHOLDER = "csrf-token-of-this-request-7d41c0"
+
+
+def _page_key(request, pk) -> str | None:
+    """The key of the stored page for this request, or None when it must be rendered afresh.
+
+    The key holds everything the page shows that can change: the session (so a stored page is
+    only ever served to the session that rendered it), the application's state and stage, the
+    scorecard's id, version and status, whether the user leads the group and the group's cards,
+    the unread count in the menu, the language and the minute of the watermark. What is not in
+    it (the menu's entries, the organisation's name, the big-data panels, themselves cached a
+    minute) may lag by PAGE_CACHE_SECONDS at most. `access.scoring_page_state` asks the same
+    `can_review` predicate the page and the services ask, on every request."""
+    if request.method != "GET" or request.GET or not has_role(request.user, Role.EXPERT):
+        return None
+    session_key = request.session.session_key
+    if not session_key or len(messages.get_messages(request)):
+        return None
+    state = access.scoring_page_state(request.user, pk)
+    if state is None:
+        return None
+    parts = (session_key, pk, state["state"], state["stage"], state["card"], state["leader"], state["group"],
+             state["unread"], translation.get_language(), timezone.localtime().strftime("%Y%m%d%H%M"))
+    return "review:scoring-page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _with_csrf(request, html: str) -> str:
+    return html.replace(CSRF_PLACEHOLDER, get_token(request))
+
+
+def _rendered_page(request, key, context):
+    """The page rendered with a placeholder for the CSRF token, stored under `key` (when there
+    is one), and answered with this request's token in its place."""
+    html = render_to_string("review/scoring/scorecard.html", {**context, "csrf_token": CSRF_PLACEHOLDER},
+                            request=request)
+    if key is not None:
+        cache.set(key, html, PAGE_CACHE_SECONDS)
+    return HttpResponse(_with_csrf(request, html))
+
+
 @login_required
 def scorecard_page(request, pk):
+    """GET answers from the page stored under `_page_key` when nothing it shows has changed
+    (issue 13's throughput: the state is two compiled statements, the page is not rendered)."""
+    page_key = _page_key(request, pk)
+    if page_key is not None and (html := cache.get(page_key)) is not None:
+        return HttpResponse(_with_csrf(request, html))
     expert, application, card = _scorecard_or_404(request, pk)
     if request.method == "POST":
         rows = scoring.item_scores(card)
@@ -216,7 +266,7 @@ def scorecard_page(request, pk):
         messages.success(request, _("The scorecard is submitted and locked.") if action == "submit"
                          else _("The scorecard is saved."))
         return redirect("review-scorecard", pk=application.pk)
-    return render(request, "review/scoring/scorecard.html", _page_context(request, application, card))
+    return _rendered_page(request, page_key, _page_context(request, application, card))
 
 
 @login_required
