@@ -26,6 +26,7 @@ from awards.funding import payment_recover
 from awards.models import Payment
 
 from .errors import MonitoringError
+from .incidents import incident_close
 from .models import Incident, Revocation
 from .permissions import can_manage_monitoring, can_record_committee_decision
 
@@ -178,6 +179,12 @@ def revocation_approve(*, revocation_id: int, actor, approving_body: str, approv
                                 "announcement": announcement})
     Revocation.objects.filter(pk=revocation.pk).update(audit_event_id=event.pk, audit_hash=event.hash)
     revocation.audit_event_id, revocation.audit_hash = event.pk, event.hash
+    # The award is gone: incidents still open about it have nothing left to decide.
+    closing = _("Closed with the revocation of the award (%(body)s %(number)s, %(date)s).") % {
+        "body": approving_body, "number": revocation.approval_number, "date": approved_on}
+    for incident_id in (Incident.objects.filter(application=application).exclude(status=Incident.Status.CLOSED)
+                        .order_by("pk").values_list("pk", flat=True)):
+        incident_close(incident_id=incident_id, actor=actor, finding=Incident.Finding.REVOCATION, text=closing)
     return revocation
 
 

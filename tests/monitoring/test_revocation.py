@@ -150,3 +150,24 @@ def test_the_winner_reports_an_incident_and_the_office_closes_it(won):
     incident_close(incident_id=incident.pk, actor=o.office, finding="no_action", text="影响轻微，已整改")
     incident.refresh_from_db()
     assert incident.status == Incident.Status.CLOSED
+
+
+def test_the_revocation_closes_the_awards_open_incidents_and_leaves_other_winners_alone(won):
+    o = won
+    first, other = o.apps[0], o.apps[1]
+    pending = [incident_record(application_id=first.pk, actor=o.office, kind=Incident.Kind.ACCIDENT,
+                               occurred_on=today() - datetime.timedelta(days=d), title=f"事故{d}", description="")
+               for d in (10, 20)]
+    incident_explain(incident_id=pending[1].pk, actor=o.member, explanation="书面说明")
+    elsewhere = incident_record(application_id=other.pk, actor=o.office, kind=Incident.Kind.ACCIDENT,
+                                occurred_on=today() - datetime.timedelta(days=5), title="另一获奖组织的事故",
+                                description="")
+    revoke(o, first, incident_id=pending[0].pk)
+    for incident in pending:
+        incident.refresh_from_db()
+        assert incident.status == Incident.Status.CLOSED and incident.finding == Incident.Finding.REVOCATION
+        assert "京政字〔2026〕9号" in incident.finding_text and incident.closed_by == o.office
+        assert AuditEvent.objects.filter(object_type="monitoring.incident", object_id=str(incident.pk),
+                                         action="monitoring.incident_closed").exists()
+    elsewhere.refresh_from_db()
+    assert elsewhere.status == Incident.Status.OPEN
