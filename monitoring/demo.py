@@ -13,7 +13,8 @@
   the measures and is not owed. Two filed their 2026 report in June 2026 (through `report_file`);
   杭州示范康健医疗器械有限公司 has not: overdue since 2026-06-30, chased by `remind_and_chase`
   (the office's list of overdue reports shows when; the winner's members are notified and see it
-  on /monitoring/mine/).
+  on /monitoring/mine/). The office has drawn a spot check of one of the two filed reports
+  (`spot_check_draw`, seeded from a public input, replayable).
 * The 2023 winners are past Hangzhou's two-year revocation window (§六(五): to 2025-12-20), so the
   daily run does not screen them and no incident is opened for them.
 """
@@ -27,9 +28,10 @@ from applications.models import Application, AwardProgram, Membership
 from award_portal.demo import ensure_user
 from award_portal.roles import Role
 
+from .errors import MonitoringError
 from .incidents import incident_record
 from .models import Incident, SelfEvaluationReport
-from .self_evaluation import remind_and_chase, report_file, schedule_reports
+from .self_evaluation import remind_and_chase, report_file, schedule_reports, spot_check_draw
 from .watch import MonitoringDeferred, monitoring_run
 
 DEMO_WINNER = "北京中关村软件园发展有限责任公司"
@@ -78,3 +80,18 @@ def _hangzhou_2026_reports():
         report_file(report_id=report.pk, actor=member.user, text=REPORT_TEXT,
                     now=timezone.make_aware(datetime.datetime.combine(filed_on, datetime.time(10))))
     remind_and_chase()
+    _hangzhou_2026_spot_check()
+
+
+def _hangzhou_2026_spot_check():
+    """The bureau's spot check of the reports due in 2026 (§六(四) 适时开展抽查): one of the two filed,
+    drawn on the day the demo loads from a public input, replayable from the seed it records."""
+    program = AwardProgram.objects.filter(code="hangzhou").first()
+    if program is None or program.spot_checks.filter(year=2026).exists():
+        return
+    office = ensure_user("office", Role.OFFICE, "王评审办", "office@example.cn", staff=True)
+    try:
+        spot_check_draw(program_id=program.pk, year=2026, size=1, actor=office,
+                        public_input=f"{timezone.localdate():%Y-%m-%d} 评审办会议室，监督人员在场（演示数据）")
+    except MonitoringError:
+        return

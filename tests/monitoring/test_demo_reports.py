@@ -16,8 +16,9 @@ from award_portal.audit import AuditEvent
 from award_portal.models import User
 from awards.models import Approval, Certificate, CommendationDecision
 from deliberation.models import Vote
-from monitoring.models import Incident, SelfEvaluationReport
+from monitoring.models import Incident, SelfEvaluationReport, SpotCheck
 from monitoring.selectors import overdue_reports
+from monitoring.self_evaluation import spot_check_replay
 from monitoring.watch import award_dates
 from notices.models import PublicNotice
 
@@ -78,6 +79,10 @@ def _the_winners_owe_the_reports_due_after_the_measures_one_filed_one_chased(dem
     assert overdue.status == SelfEvaluationReport.Status.DUE and overdue.chased_at is not None
     assert AuditEvent.objects.filter(action="monitoring.report_chased", object_id=str(overdue.pk)).exists()
     assert list(overdue_reports(D(2026, 11, 30))) == [overdue]
+    # The bureau's spot check of the reports due in 2026: one of the two filed, replayable.
+    check = SpotCheck.objects.get(program=demo.program, year=2026)
+    assert sorted(check.population) == sorted(due_2026[n].pk for n in FILED) and len(check.sample) == 1
+    assert spot_check_replay(check)
     # The office sees it chased; the winner sees it overdue on its page.
     client.force_login(User.objects.get(username="office"))
     body = client.get(reverse("monitoring-reports")).content.decode()
