@@ -14,7 +14,7 @@ pages, files and API endpoints ask them and answer 404 otherwise.
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Cast, Coalesce
 from guardian.models import UserObjectPermission
 
@@ -123,50 +123,45 @@ def _can_review_ids(user_id, application_id) -> bool:
 
 
 def _scoring_page_state(user, application):
+    """One row per scorecard of the application in the stage its round is in now, each carrying
+    the page's other facts (uncorrelated subqueries: PostgreSQL runs each once)."""
+    stage_now = Case(*[When(application__round__phase=phase, then=Value(str(stage)))
+                       for phase, stage in STAGE_OF_PHASE.items()], default=Value(""), output_field=CharField())
+    leader = GroupMember.objects.filter(
+        is_leader=True, expert__user_id=user, expert__status=Expert.Status.ACTIVE, group__stage=OuterRef("stage"),
+        group__assignments__application_id=application, group__assignments__stage=OuterRef("stage"))
     unread = (Notification.objects.filter(user_id=user, read_at__isnull=True).values("user_id")
               .annotate(n=Count("pk")).values("n")[:1])
-    return (Application.objects.filter(pk=application).order_by()
+    return (Scorecard.objects.filter(application_id=application).annotate(stage_now=stage_now)
+            .filter(stage=F("stage_now"))
             .annotate(allowed=Exists(_one_reviewable(user, application)),
-                      expert_id=Subquery(Expert.objects.filter(user_id=user).values("pk")[:1]),
-                      unread=Coalesce(Subquery(unread), 0))
-            .values_list("state", "round__phase", "allowed", "expert_id", "unread"))
+                      me=Subquery(Expert.objects.filter(user_id=user).values("pk")[:1]),
+                      unread=Coalesce(Subquery(unread), 0), leader=Exists(leader))
+            .values_list("pk", "expert_id", "version", "status", "stage", "application__state", "allowed", "me",
+                         "unread", "leader")
+            .order_by("pk"))
 
 
-def _stage_scorecards(user, application, stage):
-    leader = GroupMember.objects.filter(
-        is_leader=True, expert__user_id=user, expert__status=Expert.Status.ACTIVE, group__stage=stage,
-        group__assignments__application_id=application, group__assignments__stage=stage)
-    return (Scorecard.objects.filter(application_id=application, stage=stage).annotate(leader=Exists(leader))
-            .values_list("pk", "expert_id", "version", "status", "leader").order_by("pk"))
-
-
-_SCORING_PAGE_STATE = CompiledQuery(Application, _scoring_page_state, user=-730_001, application=-730_002)
-_STAGE_SCORECARDS = CompiledQuery(Scorecard, _stage_scorecards, user=-730_001, application=-730_002,
-                                  stage="-730-stage-")
+_SCORING_PAGE_STATE = CompiledQuery(Scorecard, _scoring_page_state, user=-730_001, application=-730_002)
 
 
 def scoring_page_state(user, application_id) -> dict | None:
-    """What the scoring page of `application_id` depends on, in two statements compiled once:
+    """What the scoring page of `application_id` depends on, in one statement compiled once:
     whether `can_review` lets the user in, the application's state and stage, the user's
     scorecard of that stage (id, version, status), whether they lead the group and, if so, the
     group's scorecards, and the user's unread notifications. None when the page would not show
     a stored scorecard (no access, no expert, not in a review stage, no scorecard yet)."""
     if not getattr(user, "is_authenticated", False):
         return None
-    row = _SCORING_PAGE_STATE.first(user=user.pk, application=application_id)
-    if row is None:
+    rows = _SCORING_PAGE_STATE.rows(user=user.pk, application=application_id)
+    if not rows:
         return None
-    state, phase, allowed, expert_id, unread = row
-    stage = STAGE_OF_PHASE.get(phase)
-    if not allowed or expert_id is None or stage is None:
+    _pk, _expert, _version, _status, stage, state, allowed, me, unread, leader = rows[0]
+    own = next((r for r in rows if r[1] == me), None)
+    if not allowed or me is None or own is None:
         return None
-    cards = _STAGE_SCORECARDS.rows(user=user.pk, application=application_id, stage=str(stage))
-    own = next((c for c in cards if c[1] == expert_id), None)
-    if own is None:
-        return None
-    leader = bool(own[4])
-    return {"state": state, "stage": str(stage), "card": own[:4], "leader": leader, "unread": unread,
-            "group": [c[:4] for c in cards] if leader else []}
+    return {"state": state, "stage": stage, "card": own[:4], "leader": bool(leader), "unread": unread,
+            "group": [r[:4] for r in rows] if leader else []}
 
 
 def can_review(user, application) -> bool:

@@ -232,7 +232,7 @@ def _rendered_page(request, key, context):
 @login_required
 def scorecard_page(request, pk):
     """GET answers from the page stored under `_page_key` when nothing it shows has changed
-    (issue 13's throughput: the state is two compiled statements, the page is not rendered)."""
+    (issue 13's throughput: the state is one compiled statement, the page is not rendered)."""
     page_key = _page_key(request, pk)
     if page_key is not None and (html := cache.get(page_key)) is not None:
         return HttpResponse(_with_csrf(request, html))
