@@ -9,13 +9,16 @@ The page runs a fixed number of queries whatever the number of items.
 import functools
 import hashlib
 import json
+import threading
+import time
+from collections import OrderedDict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.safestring import mark_safe
@@ -31,7 +34,7 @@ from . import access, scoring
 from .models import Scorecard
 from .permissions import expert_profile
 from .scoring import ScoringError
-from .watermark import watermark_text
+from .watermark import watermark_text, watermark_time
 
 
 def _scorecard_or_404(request, pk):
@@ -182,14 +185,19 @@ def _page_context(request, application, card, rows=None, *, conflicts=None, post
         "overall_comment": overall_comment, "overall_conflict": overall_conflict,
         "bands_json": _bands_json(translation.get_language()),
         "leader": leader, "group_cards": group_cards, "panels": panels,
-        "watermark": watermark_text(expert.name if expert else request.user.get_username(), timezone.localtime()),
+        "watermark": watermark_text(expert.name if expert else request.user.get_username(), time_text=TIME_PLACEHOLDER),
         "watermark_cells": range(12),
     }
 
 
 PAGE_CACHE_SECONDS = 60
-#: Stands for the request's CSRF token in a stored page (each response gets its own token).
+#: Each process keeps the pages it served last (their keys name what they show) for this long.
+LOCAL_PAGE_SECONDS, LOCAL_PAGES = 20, 64
+#: Stand for the request's CSRF token and the watermark's time in a stored page.
 CSRF_PLACEHOLDER = "csrf-token-of-this-request-7d41c0"
+TIME_PLACEHOLDER = "time-of-this-request-7d41c0"
+_local_pages: OrderedDict = OrderedDict()
+_local_lock = threading.Lock()
 
 
 def _page_key(request, pk) -> str | None:
@@ -198,9 +206,9 @@ def _page_key(request, pk) -> str | None:
     The key holds everything the page shows that can change: the session (so a stored page is
     only ever served to the session that rendered it), the application's state and stage, the
     scorecard's id, version and status, whether the user leads the group and the group's cards,
-    the unread count in the menu, the language and the minute of the watermark. What is not in
-    it (the menu's entries, the organisation's name, the big-data panels, themselves cached a
-    minute) may lag by PAGE_CACHE_SECONDS at most. `access.scoring_page_state` asks the same
+    the unread count in the menu and the language (the watermark's time is filled in for each
+    response). What is not in it (the menu's entries, the organisation's name, the big-data
+    panels, themselves cached a minute) may lag by PAGE_CACHE_SECONDS + LOCAL_PAGE_SECONDS. `access.scoring_page_state` asks the same
     `can_review` predicate the page and the services ask, on every request."""
     if request.method != "GET" or request.GET or not has_role(request.user, Role.EXPERT):
         return None
@@ -211,22 +219,51 @@ def _page_key(request, pk) -> str | None:
     if state is None:
         return None
     parts = (session_key, pk, state["state"], state["stage"], state["card"], state["leader"], state["group"],
-             state["unread"], translation.get_language(), timezone.localtime().strftime("%Y%m%d%H%M"))
+             state["unread"], translation.get_language())
     return "review:scoring-page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
+def _stored_page(key) -> str | None:
+    """The page stored under `key`: from this process's last pages, else the shared cache."""
+    now = time.monotonic()
+    with _local_lock:
+        hit = _local_pages.get(key)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+    html = cache.get(key)
+    if html is not None:
+        _keep_locally(key, html)
+    return html
+
+
+def forget_stored_pages():
+    """Drop this process's stored pages (tests that clear the cache to see a page rendered)."""
+    with _local_lock:
+        _local_pages.clear()
+
+
+def _keep_locally(key, html):
+    with _local_lock:
+        _local_pages[key] = (time.monotonic() + LOCAL_PAGE_SECONDS, html)
+        _local_pages.move_to_end(key)
+        while len(_local_pages) > LOCAL_PAGES:
+            _local_pages.popitem(last=False)
+
+
 def _with_csrf(request, html: str) -> str:
-    return html.replace(CSRF_PLACEHOLDER, get_token(request))
+    """The stored page with this request's CSRF token and the watermark's time filled in."""
+    return html.replace(CSRF_PLACEHOLDER, get_token(request)).replace(TIME_PLACEHOLDER, watermark_time())
 
 
-def _rendered_page(request, key, context):
-    """The page rendered with a placeholder for the CSRF token, stored under `key` (when there
-    is one), and answered with this request's token in its place."""
+def _rendered_page(request, key, context, status=200):
+    """The page rendered with placeholders for the CSRF token and the watermark's time, stored
+    under `key` (when there is one), and answered with this request's in their place."""
     html = render_to_string("review/scoring/scorecard.html", {**context, "csrf_token": CSRF_PLACEHOLDER},
                             request=request)
     if key is not None:
         cache.set(key, html, PAGE_CACHE_SECONDS)
-    return HttpResponse(_with_csrf(request, html))
+        _keep_locally(key, html)
+    return HttpResponse(_with_csrf(request, html), status=status)
 
 
 @login_required
@@ -234,7 +271,7 @@ def scorecard_page(request, pk):
     """GET answers from the page stored under `_page_key` when nothing it shows has changed
     (issue 13's throughput: the state is one compiled statement, the page is not rendered)."""
     page_key = _page_key(request, pk)
-    if page_key is not None and (html := cache.get(page_key)) is not None:
+    if page_key is not None and (html := _stored_page(page_key)) is not None:
         return HttpResponse(_with_csrf(request, html))
     expert, application, card = _scorecard_or_404(request, pk)
     if request.method == "POST":
@@ -261,8 +298,7 @@ def scorecard_page(request, pk):
                                                                                   "incomplete") else None
             context = _page_context(request, application, card, rows, conflicts=conflicts, posted=posted,
                                     errors=exc.fields)
-            return render(request, "review/scoring/scorecard.html", context,
-                          status=409 if exc.code in ("stale", "locked") else 400)
+            return _rendered_page(request, None, context, status=409 if exc.code in ("stale", "locked") else 400)
         messages.success(request, _("The scorecard is submitted and locked.") if action == "submit"
                          else _("The scorecard is saved."))
         return redirect("review-scorecard", pk=application.pk)

@@ -17,9 +17,13 @@ _ROWS = 7
 _COLS = 2
 
 
-def watermark_text(expert_name: str, when=None) -> str:
-    when = timezone.localtime(when or timezone.now())
-    return f"{expert_name} · {when:%Y-%m-%d %H:%M}"
+def watermark_time(when=None) -> str:
+    return f"{timezone.localtime(when or timezone.now()):%Y-%m-%d %H:%M}"
+
+
+def watermark_text(expert_name: str, when=None, *, time_text: str | None = None) -> str:
+    """The reader's name and the time (`time_text` stands in for the time in a stored page)."""
+    return f"{expert_name} · {time_text if time_text is not None else watermark_time(when)}"
 
 
 @lru_cache(maxsize=64)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from award_portal.notifications import notify
 from review import access, scoring
 from review.models import Conflict, GroupMember, Scorecard
+from review.views_scoring import forget_stored_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +36,7 @@ def test_a_second_view_is_served_from_the_stored_page_with_three_statements_at_m
     card_of(o)
     client, url = expert_client(o), reverse("review-scorecard", args=[o.app_a.pk])
     cache.clear()
+    forget_stored_pages()
     with CaptureQueriesContext(connection) as first:
         assert client.get(url).status_code == 200
     with CaptureQueriesContext(connection) as second:
@@ -50,6 +52,7 @@ def test_each_view_gets_its_own_csrf_token_and_a_save_from_a_stored_page_passes_
     card = card_of(o)
     client, url = expert_client(o, csrf=True), reverse("review-scorecard", args=[o.app_a.pk])
     cache.clear()
+    forget_stored_pages()
     first, second = client.get(url).content.decode(), client.get(url).content.decode()
     tokens = TOKEN.findall(second)
     assert tokens and "csrf-token-of-this-request" not in second
@@ -141,3 +144,16 @@ def test_the_page_state_agrees_with_the_access_check_for_every_user_and_applicat
                 assert state["card"] == (own.pk, own.expert_id, own.version, own.status)
                 seen += 1
     assert seen
+
+
+def test_the_watermark_on_a_stored_page_carries_the_time_of_each_request(review_objects, monkeypatch):
+    from review import views_scoring
+
+    o = review_objects
+    card_of(o)
+    client, url = expert_client(o), reverse("review-scorecard", args=[o.app_a.pk])
+    client.get(url)
+    monkeypatch.setattr(views_scoring, "watermark_time", lambda when=None: "2031-01-02 03:04")
+    html = client.get(url).content.decode()
+    assert html.count(f"{o.expert_a.name} · 2031-01-02 03:04") == 13  # the data attribute and 12 cells
+    assert "time-of-this-request" not in html
