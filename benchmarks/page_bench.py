@@ -7,7 +7,8 @@ of one application is created and every item given a percentage, and the expert 
 by a session made with django.contrib.sessions (the cookie the load generator sends).
 
 Measured: gunicorn (`award_portal.wsgi`, 2 sync workers, DEBUG off, settings
-benchmarks.bench_settings = the project's plus a bare /bench/hello/ view) on 127.0.0.1, and a
+benchmarks.bench_settings = the project's plus a bare /bench/hello/ view; cache and sessions in
+Redis, database 13 or BENCH_REDIS_URL, as docker-compose.yml deploys them) on 127.0.0.1, and a
 load generator in this process (asyncio, 16 concurrent clients, a new connection per request
 since gunicorn's sync workers close every connection) that requests one target as fast as it
 answers for BENCH_PAGE_SECONDS (10 s; 3 s with BENCH_SCALE=small) after a 1 s warm-up. The
