@@ -21,6 +21,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
+from django.utils.crypto import salted_hmac
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -193,9 +194,11 @@ def _page_context(request, application, card, rows=None, *, conflicts=None, post
 PAGE_CACHE_SECONDS = 60
 #: Each process keeps the pages it served last (their keys name what they show) for this long.
 LOCAL_PAGE_SECONDS, LOCAL_PAGES = 20, 64
-#: Stand for the request's CSRF token and the watermark's time in a stored page.
-CSRF_PLACEHOLDER = "csrf-token-of-this-request-7d41c0"
-TIME_PLACEHOLDER = "time-of-this-request-7d41c0"
+#: Stand for the request's CSRF token and the watermark's time in a stored page; derived from the
+#: deployment's secret, so no text a user types can be mistaken for one.
+_PLACEHOLDER_SALT = salted_hmac("review.views_scoring.placeholders", "stored-page").hexdigest()[:24]
+CSRF_PLACEHOLDER = f"csrf-{_PLACEHOLDER_SALT}"
+TIME_PLACEHOLDER = f"time-{_PLACEHOLDER_SALT}"
 _local_pages: OrderedDict = OrderedDict()
 _local_lock = threading.Lock()
 

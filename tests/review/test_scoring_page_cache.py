@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from award_portal.notifications import notify
-from review import access, scoring
+from review import access, scoring, views_scoring
 from review.models import Conflict, GroupMember, Scorecard
 from review.views_scoring import forget_stored_pages
 
@@ -55,7 +55,7 @@ def test_each_view_gets_its_own_csrf_token_and_a_save_from_a_stored_page_passes_
     forget_stored_pages()
     first, second = client.get(url).content.decode(), client.get(url).content.decode()
     tokens = TOKEN.findall(second)
-    assert tokens and "csrf-token-of-this-request" not in second
+    assert tokens and views_scoring.CSRF_PLACEHOLDER not in second
     assert TOKEN.findall(first)[0] != tokens[0]  # masked afresh for each response
     item = scoring.item_scores(card)[0]
     response = client.post(url, {"csrfmiddlewaretoken": tokens[0], "version": card.version,
@@ -147,8 +147,6 @@ def test_the_page_state_agrees_with_the_access_check_for_every_user_and_applicat
 
 
 def test_the_watermark_on_a_stored_page_carries_the_time_of_each_request(review_objects, monkeypatch):
-    from review import views_scoring
-
     o = review_objects
     card_of(o)
     client, url = expert_client(o), reverse("review-scorecard", args=[o.app_a.pk])
@@ -156,4 +154,4 @@ def test_the_watermark_on_a_stored_page_carries_the_time_of_each_request(review_
     monkeypatch.setattr(views_scoring, "watermark_time", lambda when=None: "2031-01-02 03:04")
     html = client.get(url).content.decode()
     assert html.count(f"{o.expert_a.name} · 2031-01-02 03:04") == 13  # the data attribute and 12 cells
-    assert "time-of-this-request" not in html
+    assert views_scoring.TIME_PLACEHOLDER not in html
