@@ -211,8 +211,9 @@ def _page_key(request, pk) -> str | None:
     scorecard's id, version and status, whether the user leads the group and the group's cards,
     the unread count in the menu and the language (the watermark's time is filled in for each
     response). What is not in it (the menu's entries, the organisation's name, the big-data
-    panels, themselves cached a minute) may lag by PAGE_CACHE_SECONDS + LOCAL_PAGE_SECONDS. `access.scoring_page_state` asks the same
-    `can_review` predicate the page and the services ask, on every request."""
+    panels, themselves cached a minute) may lag by PAGE_CACHE_SECONDS + LOCAL_PAGE_SECONDS.
+    `access.scoring_page_state` asks the same `can_review` predicate the page and the services ask,
+    on every request."""
     if request.method != "GET" or request.GET or not has_role(request.user, Role.EXPERT):
         return None
     session_key = request.session.session_key

@@ -31,6 +31,14 @@ def card_of(o):
     return scoring.scorecard_for(o.expert_a, o.app_a)
 
 
+def stored_page(o, **kwargs):
+    """expert_a's client and scorecard URL of app_a, the page viewed once (so it is stored)."""
+    card_of(o)
+    client, url = expert_client(o, **kwargs), reverse("review-scorecard", args=[o.app_a.pk])
+    client.get(url)
+    return client, url
+
+
 def test_a_second_view_is_served_from_the_stored_page_with_three_statements_at_most(review_objects):
     o = review_objects
     card_of(o)
@@ -96,9 +104,7 @@ def test_the_leader_sees_a_submission_in_the_group_at_once(review_objects):
 
 def test_a_new_notification_and_another_language_are_never_served_from_the_stored_page(review_objects):
     o = review_objects
-    card_of(o)
-    client, url = expert_client(o), reverse("review-scorecard", args=[o.app_a.pk])
-    client.get(url)
+    client, url = stored_page(o)
     assert 'class="badge unread"' not in client.get(url).content.decode()
     notify(o.users["expert_a"], lambda: ("测试通知", "正文"), email=False)
     assert 'class="badge unread">1<' in client.get(url).content.decode()
@@ -108,9 +114,7 @@ def test_a_new_notification_and_another_language_are_never_served_from_the_store
 
 def test_a_lost_access_answers_404_though_the_page_is_stored(review_objects):
     o = review_objects
-    card_of(o)
-    client, url = expert_client(o), reverse("review-scorecard", args=[o.app_a.pk])
-    client.get(url)
+    client, url = stored_page(o)
     assert client.get(url).status_code == 200
     Conflict.objects.create(expert=o.expert_a, organization=o.app_a.organization, source=Conflict.Source.OFFICE,
                             reason=Conflict.Reason.EXCLUSION, detail="缓存测试")
@@ -148,9 +152,7 @@ def test_the_page_state_agrees_with_the_access_check_for_every_user_and_applicat
 
 def test_the_watermark_on_a_stored_page_carries_the_time_of_each_request(review_objects, monkeypatch):
     o = review_objects
-    card_of(o)
-    client, url = expert_client(o), reverse("review-scorecard", args=[o.app_a.pk])
-    client.get(url)
+    client, url = stored_page(o)
     monkeypatch.setattr(views_scoring, "watermark_time", lambda when=None: "2031-01-02 03:04")
     html = client.get(url).content.decode()
     assert html.count(f"{o.expert_a.name} · 2031-01-02 03:04") == 13  # the data attribute and 12 cells
